@@ -1,0 +1,153 @@
+/**
+ * Turn the text of `.github/cost-value.yml` into a Config, or into problems that quote the bad
+ * key and value with its line, so a broken file is fixed in one go. Pure: the caller reads the file.
+ */
+import { isNode, LineCounter, parseDocument } from "yaml";
+import type { z } from "zod";
+import { type Config, configSchema, DEFAULT_CONFIG } from "./schema.js";
+
+export interface ConfigProblem {
+  /** Dotted path of the setting, e.g. `policy.missing-value`; empty for the whole file. */
+  path: string;
+  message: string;
+  /** The value found there, quoted for the reader (shortened). */
+  found?: string;
+  line?: number;
+}
+
+export type ConfigResult = { ok: true; config: Config } | { ok: false; problems: ConfigProblem[] };
+
+/** Config files are tiny; anything larger is a mistake or an attack. */
+export const MAX_CONFIG_BYTES = 64 * 1024;
+
+function shorten(text: string, max = 60): string {
+  return text.length > max ? `${text.slice(0, max)}…` : text;
+}
+
+function describeFound(value: unknown): string {
+  if (value === undefined) return "nothing";
+  try {
+    return shorten(JSON.stringify(value) ?? String(value));
+  } catch {
+    return shorten(String(value));
+  }
+}
+
+function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
+  let node: unknown = root;
+  for (const key of path) {
+    if (node === null || typeof node !== "object") return undefined;
+    node = (node as Record<PropertyKey, unknown>)[key];
+  }
+  return node;
+}
+
+function toProblems(
+  error: z.ZodError,
+  input: unknown,
+  lineOf: (path: readonly PropertyKey[]) => number | undefined,
+): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  for (const issue of error.issues) {
+    if (issue.code === "unrecognized_keys") {
+      for (const key of issue.keys) {
+        const path = [...issue.path, key];
+        problems.push({
+          path: path.join("."),
+          message: `unknown setting "${key}"; check the spelling against docs/configuration.md`,
+          found: describeFound(valueAt(input, path)),
+          line: lineOf(path),
+        });
+      }
+      continue;
+    }
+    problems.push({
+      path: issue.path.join("."),
+      message: issue.message,
+      found: describeFound(valueAt(input, issue.path)),
+      line: lineOf(issue.path),
+    });
+  }
+  return problems;
+}
+
+/** Validate an already-parsed object (e.g. what Probot's `context.config` returns). */
+export function parseConfigObject(
+  input: unknown,
+  lineOf: (path: readonly PropertyKey[]) => number | undefined = () => undefined,
+): ConfigResult {
+  if (input === null || input === undefined) return { ok: true, config: DEFAULT_CONFIG };
+  if (typeof input !== "object" || Array.isArray(input)) {
+    return {
+      ok: false,
+      problems: [
+        {
+          path: "",
+          message: "the file must be a mapping of settings (key: value), not a list or a scalar",
+          found: describeFound(input),
+        },
+      ],
+    };
+  }
+  // `_extends` is resolved by the loader (Probot semantics); it is not a setting.
+  const { _extends: _ignored, ...settings } = input as Record<string, unknown>;
+  const result = configSchema.safeParse(settings);
+  if (result.success) return { ok: true, config: result.data };
+  return { ok: false, problems: toProblems(result.error, settings, lineOf) };
+}
+
+/** Parse YAML text; an empty file means all defaults. */
+export function parseConfigText(text: string): ConfigResult {
+  if (text.length > MAX_CONFIG_BYTES) {
+    return {
+      ok: false,
+      problems: [
+        {
+          path: "",
+          message: `the file is larger than ${MAX_CONFIG_BYTES / 1024} KiB; a cost-value config is a few lines`,
+        },
+      ],
+    };
+  }
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  if (doc.errors.length > 0) {
+    return {
+      ok: false,
+      problems: doc.errors.slice(0, 10).map((e) => ({
+        path: "",
+        message: `not valid YAML: ${shorten(e.message.split("\n")[0] ?? e.code, 200)}`,
+        line: lineCounter.linePos(e.pos[0]).line,
+      })),
+    };
+  }
+  let data: unknown;
+  try {
+    // maxAliasCount guards against alias bombs ("billion laughs").
+    data = doc.toJS({ maxAliasCount: 100 });
+  } catch (error) {
+    return {
+      ok: false,
+      problems: [{ path: "", message: `not usable YAML: ${shorten(String(error), 200)}` }],
+    };
+  }
+  const lineOf = (path: readonly PropertyKey[]): number | undefined => {
+    // the deepest node that exists on the path
+    for (let n = path.length; n >= 0; n--) {
+      const node = doc.getIn(path.slice(0, n) as unknown[], true);
+      if (isNode(node) && node.range) return lineCounter.linePos(node.range[0]).line;
+    }
+    return undefined;
+  };
+  return parseConfigObject(data, lineOf);
+}
+
+/** One line per problem: `.github/cost-value.yml line 3, currency: "dollars" — a three-letter…` */
+export function formatConfigProblems(problems: readonly ConfigProblem[], source: string): string[] {
+  return problems.map((p) => {
+    const where = `${source}${p.line !== undefined ? ` line ${p.line}` : ""}`;
+    const what = p.path === "" ? "" : ` \`${p.path}\``;
+    const found = p.found !== undefined ? ` (found ${p.found})` : "";
+    return `${where}${what}: ${p.message}${found}`;
+  });
+}
