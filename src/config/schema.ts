@@ -49,18 +49,34 @@ export type ModelPriceOverride = z.infer<typeof modelPrice>;
  * An extra way to recognise agent-assisted commits. Matching is plain, case-insensitive text
  * comparison (no regular expressions: the config file is untrusted input too).
  */
-const agentPattern = z.strictObject({
-  agent: z.string().min(1).max(100).describe("Name shown for commits that match, e.g. `Windsurf`."),
-  trailer: z
-    .string()
-    .regex(/^[A-Za-z0-9-]+$/, "a trailer key such as Co-authored-by")
-    .optional()
-    .describe("Trailer key to look at (case-insensitive). Omit to look at the commit author."),
-  contains: z.string().min(1).max(200).optional().describe("Matches when the value contains this."),
-  equals: z.string().min(1).max(200).optional().describe("Matches when the value is exactly this."),
-}).refine((p) => p.contains !== undefined || p.equals !== undefined, {
-  message: "give `contains` or `equals`",
-});
+const agentPattern = z
+  .strictObject({
+    agent: z
+      .string()
+      .min(1)
+      .max(100)
+      .describe("Name shown for commits that match, e.g. `Windsurf`."),
+    trailer: z
+      .string()
+      .regex(/^[A-Za-z0-9-]+$/, "a trailer key such as Co-authored-by")
+      .optional()
+      .describe("Trailer key to look at (case-insensitive). Omit to look at the commit author."),
+    contains: z
+      .string()
+      .min(1)
+      .max(200)
+      .optional()
+      .describe("Matches when the value contains this."),
+    equals: z
+      .string()
+      .min(1)
+      .max(200)
+      .optional()
+      .describe("Matches when the value is exactly this."),
+  })
+  .refine((p) => p.contains !== undefined || p.equals !== undefined, {
+    message: "give `contains` or `equals`",
+  });
 export type AgentPatternConfig = z.infer<typeof agentPattern>;
 
 export const configSchema = z.strictObject({
@@ -84,7 +100,10 @@ export const configSchema = z.strictObject({
         .default("Value")
         .describe("Heading of the value section in PR and issue bodies (any level, any case)."),
       types: z
-        .record(z.string().regex(/^[a-z0-9][a-z0-9-]*$/, "lower-case words joined by -"), z.string())
+        .record(
+          z.string().regex(/^[a-z0-9][a-z0-9-]*$/, "lower-case words joined by -"),
+          z.string(),
+        )
         .default({ ...DEFAULT_VALUE_TYPES })
         .describe("Allowed value types and what each means."),
       required: z
@@ -156,7 +175,7 @@ export const configSchema = z.strictObject({
   trailers: z
     .strictObject({
       aliases: z
-        .record(
+        .partialRecord(
           z.enum(["Agent", "Agent-Cost", "Agent-Tokens", "Agent-Model", "Agent-Usage"]),
           z.array(z.string().regex(/^[A-Za-z0-9-]+$/, "a trailer key")),
         )

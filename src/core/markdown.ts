@@ -1,0 +1,128 @@
+/**
+ * Escaping untrusted text for GitHub-flavoured markdown (check-run output, issue comments).
+ *
+ * Library choice: `markdown-escape` and mdast's serializer escape markdown syntax but know nothing of
+ * GitHub's own extensions: `@mentions` that ping people, `#123` / `owner/repo#123` / issue URLs
+ * that create back-links in other repositories, and HTML comments that can hide text or forge our
+ * markers. So this small module does all of it in one linear pass, character by character.
+ *
+ * Rules (https://github.github.com/gfm/#backslash-escapes and GitHub's autolink behaviour):
+ * - every ASCII punctuation character that markdown gives meaning to is backslash-escaped;
+ * - `<`, `>` and `&` become entities, so no HTML (and no `<!-- -->` marker) can be formed;
+ * - `|` is escaped so a table cell cannot be broken; line breaks become spaces in inline text;
+ * - `@`, `#` and `://` get a zero-width space inserted after them, which breaks mentions, issue
+ *   references and autolinks while reading the same to a person.
+ */
+
+const ZWSP = "\u200B";
+
+const BACKSLASH_ESCAPED = new Set([
+  "\\",
+  "`",
+  "*",
+  "_",
+  "{",
+  "}",
+  "[",
+  "]",
+  "(",
+  ")",
+  "+",
+  "-",
+  ".",
+  "!",
+  "|",
+  "~",
+  "=",
+  "^",
+  "$",
+]);
+
+/** Characters that are never useful in rendered output and can hide or reorder text. */
+function isInvisibleControl(code: number): boolean {
+  return (
+    (code < 0x20 && code !== 0x09 && code !== 0x0a && code !== 0x0d) ||
+    code === 0x7f ||
+    (code >= 0x202a && code <= 0x202e) || // bidi embeddings/overrides
+    (code >= 0x2066 && code <= 0x2069) // bidi isolates
+  );
+}
+
+/**
+ * Escape untrusted text for use inline (a table cell, a sentence, a title). Line breaks become
+ * spaces. The result renders as the literal input.
+ */
+export function escapeInline(text: string): string {
+  let out = "";
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i] as string;
+    const code = c.charCodeAt(0);
+    if (c === "\n" || c === "\r") {
+      if (!out.endsWith(" ")) out += " ";
+    } else if (c === "\t") {
+      out += " ";
+    } else if (isInvisibleControl(code)) {
+      // dropped: invisible, or reorders text (Trojan Source)
+    } else if (c === "<") {
+      out += "&lt;";
+    } else if (c === ">") {
+      out += "&gt;";
+    } else if (c === "&") {
+      out += "&amp;";
+    } else if (c === "@" || c === "#") {
+      out += `${c}${ZWSP}`;
+    } else if (c === ":" && text[i + 1] === "/" && text[i + 2] === "/") {
+      out += `:${ZWSP}`;
+    } else if (BACKSLASH_ESCAPED.has(c)) {
+      out += `\\${c}`;
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+/** Escape and shorten: at most `max` characters of input, with `…` when cut. */
+export function escapeShort(text: string, max = 80): string {
+  const chars = Array.from(text);
+  const cut = chars.length > max ? `${chars.slice(0, max).join("")}…` : text;
+  return escapeInline(cut);
+}
+
+/**
+ * Untrusted text as inline code: a span whose backtick fence is longer than any run inside.
+ * `|` cannot be escaped inside code spans except as `\|` in tables, so it is replaced by `¦`.
+ */
+export function inlineCode(text: string, options: { inTable?: boolean } = {}): string {
+  let clean = "";
+  let longestRun = 0;
+  let run = 0;
+  for (const c of text) {
+    const code = c.charCodeAt(0);
+    if (c === "\n" || c === "\r" || c === "\t") {
+      clean += " ";
+      run = 0;
+      continue;
+    }
+    if (isInvisibleControl(code)) continue;
+    if (c === "`") {
+      run++;
+      if (run > longestRun) longestRun = run;
+    } else {
+      run = 0;
+    }
+    clean += options.inTable === true && c === "|" ? "¦" : c;
+  }
+  if (clean.trim() === "") return "` `";
+  const fence = "`".repeat(Math.min(longestRun + 1, 64));
+  const pad = clean.startsWith("`") || clean.endsWith("`") ? " " : "";
+  return `${fence}${pad}${clean}${pad}${fence}`;
+}
+
+/** A markdown table. Cells must already be escaped (they are pasted as they are). */
+export function table(headers: readonly string[], rows: readonly (readonly string[])[]): string {
+  const align = headers.map((h, i) => (i === 0 || h.startsWith("<") ? "---" : "--:"));
+  const lines = [`| ${headers.join(" | ")} |`, `| ${align.join(" | ")} |`];
+  for (const row of rows) lines.push(`| ${row.join(" | ")} |`);
+  return lines.join("\n");
+}

@@ -1,0 +1,139 @@
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { CONFIG_DOC, generateConfigDoc } from "../../scripts/generate-config-docs.js";
+import { describeConfig, renderDefaultConfigYaml } from "../../src/config/describe-config.js";
+import {
+  formatConfigProblems,
+  MAX_CONFIG_BYTES,
+  parseConfigObject,
+  parseConfigText,
+} from "../../src/config/parse-config.js";
+import { DEFAULT_CONFIG } from "../../src/config/schema.js";
+
+function problemsOf(text: string): string[] {
+  const result = parseConfigText(text);
+  if (result.ok) throw new Error("expected problems");
+  return formatConfigProblems(result.problems, ".github/cost-value.yml");
+}
+
+describe("parseConfigText", () => {
+  it("gives every default for an empty file, a comment-only file and null", () => {
+    for (const text of ["", "# nothing here\n", "~\n"]) {
+      const result = parseConfigText(text);
+      expect(result).toEqual({ ok: true, config: DEFAULT_CONFIG });
+    }
+    expect(DEFAULT_CONFIG["check-name"]).toBe("cost/value");
+    expect(DEFAULT_CONFIG.currency).toBe("USD");
+    expect(DEFAULT_CONFIG.value.heading).toBe("Value");
+    expect(Object.keys(DEFAULT_CONFIG.value.types)).toEqual([
+      "defect",
+      "customer",
+      "security",
+      "migration",
+      "review-load",
+      "compliance",
+      "support",
+      "revenue",
+      "cost",
+      "risk",
+    ]);
+  });
+
+  it("merges a partial file with the defaults", () => {
+    const result = parseConfigText("budgets:\n  enforce: true\ncurrency: eur\n");
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(result.config.budgets.enforce).toBe(true);
+    expect(result.config.currency).toBe("EUR");
+    expect(result.config.policy["missing-value"]).toBe("failure");
+  });
+
+  it("quotes the bad key, the value and its line", () => {
+    expect(
+      problemsOf(
+        "currency: dollars\nvalue:\n  heading: Value\n  typo: 1\npolicy:\n  missing-value: fail\n",
+      ),
+    ).toMatchInlineSnapshot(`
+      [
+        ".github/cost-value.yml line 1 \`currency\`: a three-letter currency code such as USD or EUR (found "dollars")",
+        ".github/cost-value.yml line 4 \`value.typo\`: unknown setting "typo"; check the spelling against docs/configuration.md (found 1)",
+        ".github/cost-value.yml line 6 \`policy.missing-value\`: Invalid option: expected one of "failure"|"neutral"|"success" (found "fail")",
+      ]
+    `);
+  });
+
+  it("reports YAML syntax errors with a line, and duplicate keys", () => {
+    expect(problemsOf("check-name: a\nvalue: [\n")[0]).toMatch(
+      /^\.github\/cost-value\.yml line \d+: not valid YAML/,
+    );
+    expect(problemsOf("check-name: a\ncheck-name: b\n")[0]).toContain("Map keys must be unique");
+  });
+
+  it("refuses a list, a scalar and an oversized file with a clear message", () => {
+    expect(problemsOf("- a\n- b\n")[0]).toContain("must be a mapping of settings");
+    expect(problemsOf("just text\n")[0]).toContain("must be a mapping of settings");
+    expect(problemsOf(`# ${"x".repeat(MAX_CONFIG_BYTES)}\n`)[0]).toContain("larger than 64 KiB");
+  });
+
+  it("survives an alias bomb", () => {
+    const lines = ["a: &a [x, x, x, x, x, x, x, x, x]"];
+    for (let i = 0; i < 12; i++) {
+      const prev = String.fromCharCode(97 + i);
+      const next = String.fromCharCode(98 + i);
+      lines.push(`${next}: &${next} [*${prev}, *${prev}, *${prev}, *${prev}, *${prev}, *${prev}]`);
+    }
+    const result = parseConfigText(`${lines.join("\n")}\n`);
+    expect(result.ok).toBe(false);
+  });
+
+  it("validates agent patterns and price overrides", () => {
+    expect(problemsOf("agents:\n  patterns:\n    - agent: X\n")[0]).toContain(
+      "give `contains` or `equals`",
+    );
+    expect(
+      problemsOf("pricing:\n  overrides:\n    m:\n      input: -1\n      output: 2\n")[0],
+    ).toContain("`pricing.overrides.m.input`");
+    const ok = parseConfigText(
+      "pricing:\n  overrides:\n    acme/m:\n      input: 1\n      output: 2\nagents:\n  patterns:\n    - agent: W\n      contains: windsurf\n",
+    );
+    expect(ok.ok).toBe(true);
+  });
+
+  it("ignores Probot's _extends key", () => {
+    expect(parseConfigObject({ _extends: ".github", currency: "EUR" })).toMatchObject({
+      ok: true,
+      config: { currency: "EUR" },
+    });
+  });
+
+  it("never throws on odd YAML", () => {
+    for (const text of [
+      "!!binary x",
+      "? [a]\n: b",
+      "{",
+      "a: !!js/function x",
+      "\u0000",
+      "%YAML 9\n---\n",
+    ]) {
+      expect(() => parseConfigText(text)).not.toThrow();
+    }
+  });
+});
+
+describe("configuration docs", () => {
+  it("docs/configuration.md is generated from the schema (run npm run docs:config)", () => {
+    const current = readFileSync(CONFIG_DOC, "utf8");
+    expect(generateConfigDoc(current)).toBe(current);
+  });
+
+  it("every setting has a description", () => {
+    for (const setting of describeConfig()) expect(setting.description, setting.key).not.toBe("");
+  });
+
+  it("the commented default file parses back to the defaults", () => {
+    expect(parseConfigText(renderDefaultConfigYaml())).toEqual({
+      ok: true,
+      config: DEFAULT_CONFIG,
+    });
+  });
+});
