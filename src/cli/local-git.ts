@@ -45,7 +45,11 @@ export async function findDefaultBase(repo: string): Promise<string> {
 }
 
 /** Commits in `base..head`, oldest first, as `git log` stores them (`%B` is the raw message). */
-export async function readCommits(repo: string, base: string, head: string): Promise<CommitInput[]> {
+export async function readCommits(
+  repo: string,
+  base: string,
+  head: string,
+): Promise<CommitInput[]> {
   for (const ref of [base, head]) {
     try {
       await git(repo, ["rev-parse", "--verify", "--quiet", `${ref}^{commit}`]);

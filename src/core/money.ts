@@ -90,7 +90,7 @@ export function parseDecimalMicros(
     else return { ok: false, reason: `unexpected "${rest.slice(0, 20)}" after the number` };
   }
   // Round to micro-units, half away from zero: 7+ decimal places come from float printing.
-  const kept = (fracDigits + "000000").slice(0, 6);
+  const kept = `${fracDigits}000000`.slice(0, 6);
   let micros = BigInt(intDigits === "" ? "0" : intDigits) * MICROS_PER_UNIT + BigInt(kept);
   const next = fracDigits[6];
   if (next !== undefined && next >= "5") micros += 1n;
