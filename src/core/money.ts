@@ -78,7 +78,7 @@ export function parseDecimalMicros(
       break;
     }
   }
-  if (lastWasComma) return { ok: false, reason: "a thousands separator ends the number" };
+  if (lastWasComma) return { ok: false, reason: "a misplaced thousands separator" };
   if (intDigits === "" && fracDigits === "") return { ok: false, reason: "no digits" };
   let multiplier = 1n;
   const rest = s.slice(i).trim();
