@@ -7,7 +7,8 @@
  * markers. So this small module does all of it in one linear pass, character by character.
  *
  * Rules (https://github.github.com/gfm/#backslash-escapes and GitHub's autolink behaviour):
- * - every ASCII punctuation character that markdown gives meaning to is backslash-escaped;
+ * - punctuation that markdown gives meaning to is backslash-escaped: emphasis, code, links, math,
+ *   strikethrough and table pipes everywhere; list, heading and rule markers at the start;
  * - `<`, `>` and `&` become entities, so no HTML (and no `<!-- -->` marker) can be formed;
  * - `|` is escaped so a table cell cannot be broken; line breaks become spaces in inline text;
  * - `@`, `#` and `://` get a zero-width space inserted after them, which breaks mentions, issue
@@ -16,27 +17,14 @@
 
 const ZWSP = "\u200B";
 
-const BACKSLASH_ESCAPED = new Set([
-  "\\",
-  "`",
-  "*",
-  "_",
-  "{",
-  "}",
-  "[",
-  "]",
-  "(",
-  ")",
-  "+",
-  "-",
-  ".",
-  "!",
-  "|",
-  "~",
-  "=",
-  "^",
-  "$",
-]);
+/**
+ * Punctuation that has meaning anywhere in a line. (`(`, `)` and `!` only matter next to `[` and
+ * `]`, which are escaped; `-`, `+`, `=` and `.` only at the start of a line: see `LINE_START`.)
+ */
+const BACKSLASH_ESCAPED = new Set(["\\", "`", "*", "_", "[", "]", "|", "~", "$"]);
+
+/** Characters that start a block (list, heading underline, thematic break) at a line's start. */
+const LINE_START = new Set(["-", "+", "="]);
 
 /** Characters that are never useful in rendered output and can hide or reorder text. */
 function isInvisibleControl(code: number): boolean {
@@ -74,6 +62,11 @@ export function escapeInline(text: string): string {
     } else if (c === ":" && text[i + 1] === "/" && text[i + 2] === "/") {
       out += `:${ZWSP}`;
     } else if (BACKSLASH_ESCAPED.has(c)) {
+      out += `\\${c}`;
+    } else if (LINE_START.has(c) && /^ {0,3}$/.test(out)) {
+      out += `\\${c}`;
+    } else if ((c === "." || c === ")") && /^ {0,3}[0-9]{1,9}$/.test(out)) {
+      // "1." or "1)" at the start of a line would open an ordered list
       out += `\\${c}`;
     } else {
       out += c;

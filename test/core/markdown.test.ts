@@ -10,7 +10,7 @@ describe("escapeInline", () => {
     expect(escapeInline("fixes #12")).toBe(`fixes #${ZWSP}12`);
     expect(escapeInline("other/repo#12")).toBe(`other/repo#${ZWSP}12`);
     expect(escapeInline("https://github.com/o/r/issues/1")).toBe(
-      `https:${ZWSP}//github\\.com/o/r/issues/1`,
+      `https:${ZWSP}//github.com/o/r/issues/1`,
     );
   });
 
@@ -18,7 +18,7 @@ describe("escapeInline", () => {
     const out = escapeInline("<!-- cost-value:rollup --><img src=x onerror=alert(1)>");
     expect(out).not.toContain("<");
     expect(out).not.toContain(">");
-    expect(out).toContain("&lt;\\!\\-\\- cost\\-value:rollup \\-\\-&gt;");
+    expect(out).toContain("&lt;!-- cost-value:rollup --&gt;");
   });
 
   it("keeps table cells whole and text on one line", () => {
@@ -29,8 +29,17 @@ describe("escapeInline", () => {
 
   it("escapes emphasis, links, code, math and entities", () => {
     expect(escapeInline("**b** [x](y) `c` $1$ &amp;")).toBe(
-      "\\*\\*b\\*\\* \\[x\\]\\(y\\) \\`c\\` \\$1\\$ &amp;amp;",
+      "\\*\\*b\\*\\* \\[x\\](y) \\`c\\` \\$1\\$ &amp;amp;",
     );
+  });
+
+  it("escapes block markers only where they open a block: at the start", () => {
+    expect(escapeInline("- item")).toBe("\\- item");
+    expect(escapeInline("  + item")).toBe("  \\+ item");
+    expect(escapeInline("===")).toBe("\\===");
+    expect(escapeInline("12. item")).toBe("12\\. item");
+    expect(escapeInline("3) item")).toBe("3\\) item");
+    expect(escapeInline("agent-assisted, v1.2 (ok)!")).toBe("agent-assisted, v1.2 (ok)!");
   });
 
   it("drops bidi overrides and control characters", () => {
