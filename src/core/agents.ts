@@ -1,0 +1,192 @@
+/**
+ * Spotting agent-assisted commits: the marks coding agents leave (co-author lines, session
+ * trailers, bot authors, a "Generated with" line), from the built-in list in `agent-patterns.ts`
+ * plus `agents.patterns` from the config. Matching is plain case-insensitive string comparison:
+ * no regular expressions, so neither a commit nor a config file can cause backtracking.
+ */
+import type { Config } from "../config/schema.js";
+import { AGENT_NAMES, type AgentPattern, BUILT_IN_AGENT_PATTERNS } from "./agent-patterns.js";
+import type { CommitAuthor } from "./commit.js";
+import { quoteInput } from "./problem.js";
+import type { Trailer } from "./trailers.js";
+
+export interface AgentSignal {
+  /** Display name, e.g. `Claude Code`, `Copilot`, or the name a config pattern gives. */
+  agent: string;
+  /** What gave it away, e.g. `Co-authored-by: Claude <noreply@anthropic.com>`. */
+  evidence: string;
+}
+
+export type { AgentPattern } from "./agent-patterns.js";
+
+const EVIDENCE_MAX = 120;
+/** Longest agent name taken from a trailer value (`Assisted-by: NAME:MODEL`). */
+const AGENT_NAME_MAX = 50;
+
+function compact(name: string): string {
+  let out = "";
+  for (const c of name.toLowerCase()) if (c !== " " && c !== "-" && c !== "_") out += c;
+  return out;
+}
+
+const KNOWN_NAMES = new Map<string, string>();
+for (const entry of AGENT_NAMES) {
+  KNOWN_NAMES.set(compact(entry.name), entry.name);
+  for (const id of entry.ids) KNOWN_NAMES.set(compact(id), entry.name);
+}
+
+/**
+ * The display name of a tool as people write it: `claude-code` → `Claude Code`, `codex` → `Codex`.
+ * Unknown names come back trimmed, as written.
+ */
+export function canonicalAgentName(name: string): string {
+  const trimmed = name.trim();
+  if (trimmed.length > 100) return trimmed;
+  return KNOWN_NAMES.get(compact(trimmed)) ?? trimmed;
+}
+
+/** Lower-cased condition strings of a pattern, computed once per pattern. */
+interface CompiledPattern {
+  pattern: AgentPattern;
+  trailerKeys: Set<string> | undefined;
+  contains?: string;
+  equals?: string;
+  startsWith?: string;
+  endsWith?: string;
+}
+
+function compile(pattern: AgentPattern): CompiledPattern {
+  return {
+    pattern,
+    trailerKeys:
+      pattern.trailer === undefined
+        ? undefined
+        : new Set(pattern.trailer.map((k) => k.toLowerCase())),
+    ...(pattern.contains !== undefined ? { contains: pattern.contains.toLowerCase() } : {}),
+    ...(pattern.equals !== undefined ? { equals: pattern.equals.toLowerCase() } : {}),
+    ...(pattern.startsWith !== undefined ? { startsWith: pattern.startsWith.toLowerCase() } : {}),
+    ...(pattern.endsWith !== undefined ? { endsWith: pattern.endsWith.toLowerCase() } : {}),
+  };
+}
+
+const COMPILED_BUILT_INS = BUILT_IN_AGENT_PATTERNS.map(compile);
+
+/** `value` is lower-cased and trimmed. */
+function textMatches(p: CompiledPattern, value: string): boolean {
+  if (value === "") return false;
+  if (p.equals !== undefined && value !== p.equals) return false;
+  if (p.contains !== undefined && !value.includes(p.contains)) return false;
+  if (p.startsWith !== undefined && !value.startsWith(p.startsWith)) return false;
+  if (p.endsWith !== undefined && !value.endsWith(p.endsWith)) return false;
+  return true;
+}
+
+/** `Claude:claude-3-opus coccinelle` → `Claude`; undefined when the value is not NAME:MODEL. */
+function nameBeforeColon(value: string): string | undefined {
+  const colon = value.indexOf(":");
+  if (colon <= 0 || colon > AGENT_NAME_MAX) return undefined;
+  const name = value.slice(0, colon).trim();
+  const after = value.slice(colon + 1).trim();
+  if (name === "" || after === "" || after.startsWith("//")) return undefined;
+  for (const c of name) if (c === "<" || c === ">" || c === "@" || c === "/") return undefined;
+  return name;
+}
+
+function configPatterns(patterns: Config["agents"]["patterns"]): CompiledPattern[] {
+  return patterns.map((p) =>
+    compile({
+      agent: p.agent,
+      ...(p.trailer !== undefined ? { trailer: [p.trailer] } : { author: true }),
+      ...(p.contains !== undefined ? { contains: p.contains } : {}),
+      ...(p.equals !== undefined ? { equals: p.equals } : {}),
+    }),
+  );
+}
+
+const configCache = new WeakMap<object, CompiledPattern[]>();
+
+function compiledConfigPatterns(patterns: Config["agents"]["patterns"]): CompiledPattern[] {
+  const cached = configCache.get(patterns);
+  if (cached !== undefined) return cached;
+  const compiled = configPatterns(patterns);
+  configCache.set(patterns, compiled);
+  return compiled;
+}
+
+function authorEvidence(author: CommitAuthor): string {
+  const parts: string[] = [];
+  if (author.name !== undefined) parts.push(author.name);
+  if (author.email !== undefined) parts.push(`<${author.email}>`);
+  if (author.login !== undefined && author.login !== author.name) parts.push(`(@${author.login})`);
+  return `author: ${parts.join(" ")}`;
+}
+
+/**
+ * The agents a commit shows signs of, one signal per agent (the first evidence found), built-in
+ * patterns first, then the config's. Never throws.
+ */
+export function detectAgentSignals(params: {
+  trailers: readonly Trailer[];
+  author: CommitAuthor;
+  message: string;
+  patterns: Config["agents"]["patterns"];
+}): AgentSignal[] {
+  const patterns = [...COMPILED_BUILT_INS, ...compiledConfigPatterns(params.patterns)];
+  const signals: AgentSignal[] = [];
+  const seen = new Set<string>();
+  const add = (agent: string, evidence: string): void => {
+    const key = agent.toLowerCase();
+    if (agent === "" || seen.has(key)) return;
+    seen.add(key);
+    signals.push({
+      agent,
+      evidence: quoteInput(evidence.slice(0, EVIDENCE_MAX * 2), EVIDENCE_MAX),
+    });
+  };
+
+  const trailers = params.trailers.map((t) => ({
+    trailer: t,
+    key: t.key.trim().toLowerCase(),
+    value: t.value.trim().toLowerCase(),
+  }));
+  const authorTexts = [params.author.name, params.author.email, params.author.login]
+    .filter((s): s is string => s !== undefined)
+    .map((s) => s.trim().toLowerCase());
+  const needsBody = patterns.some((p) => p.pattern.bodyLine === true);
+  const bodyLines = needsBody
+    ? params.message.split("\n").map((line) => {
+        const text = line.trim();
+        return { text, lower: text.toLowerCase() };
+      })
+    : [];
+
+  for (const p of patterns) {
+    if (p.trailerKeys !== undefined) {
+      for (const t of trailers) {
+        if (!p.trailerKeys.has(t.key)) continue;
+        if (p.pattern.agentFromValue === "before-colon") {
+          const name = nameBeforeColon(t.trailer.value.trim());
+          if (name !== undefined)
+            add(canonicalAgentName(name), `${t.trailer.key}: ${t.trailer.value}`);
+          continue;
+        }
+        if (textMatches(p, t.value)) {
+          add(p.pattern.agent, `${t.trailer.key}: ${t.trailer.value.trim()}`);
+          break;
+        }
+      }
+    }
+    if (p.pattern.author === true && authorTexts.some((text) => textMatches(p, text))) {
+      add(p.pattern.agent, authorEvidence(params.author));
+    }
+    if (p.pattern.bodyLine === true) {
+      for (const line of bodyLines) {
+        if (textMatches(p, line.lower)) {
+          add(p.pattern.agent, line.text);
+          break;
+        }
+      }
+    }
+  }
+  return signals;
+}

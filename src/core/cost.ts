@@ -1,0 +1,585 @@
+/**
+ * Reading our cost trailers from one commit: `Agent-Cost`, `Agent-Usage`, `Agent-Tokens`,
+ * `Agent-Model` and `Agent` (or `AI-…`, or the config's aliases), from the commit's trailer block.
+ *
+ * Rules (docs/trailers.md is the user documentation):
+ * - `Agent-Cost` lines are the commit's total; several add up (squash merges concatenate messages).
+ * - Otherwise the `Agent-Usage` lines add up: `cost=` when given, else the line's tokens priced.
+ * - Otherwise `Agent-Tokens` priced at the `Agent-Model` price. Each `Agent-Tokens` line goes with
+ *   the nearest `Agent-Model` line above it (the first one when none is above).
+ * - When `Agent-Usage` lines exist, `Agent-Tokens`/`Agent-Model` are read as their summary and not
+ *   counted again.
+ * - Amounts in another currency than `config.currency` are kept in `foreign`, never added.
+ * - A value that cannot be read is a Problem (`cost.malformed`) naming the commit and line; it
+ *   never throws and never adds to a total.
+ */
+import type { Config } from "../config/schema.js";
+import { type AgentSignal, canonicalAgentName, detectAgentSignals } from "./agents.js";
+import type { CommitInput } from "./commit.js";
+import { type Money, parseMoney } from "./money.js";
+import { modelIdProblem, priceTokens, unpricedHint } from "./pricing.js";
+import { type Problem, quoteInput } from "./problem.js";
+import {
+  addTokens,
+  emptyTokens,
+  hasTokens,
+  parseTokenCount,
+  TOKEN_FIELDS,
+  type TokenCounts,
+  tokenFieldByName,
+} from "./tokens.js";
+import type { Trailer } from "./trailers.js";
+
+export const COST_TRAILER_KEYS = [
+  "Agent",
+  "Agent-Cost",
+  "Agent-Tokens",
+  "Agent-Model",
+  "Agent-Usage",
+] as const;
+export type CostTrailerKey = (typeof COST_TRAILER_KEYS)[number];
+
+export type CostSource = "agent-cost" | "agent-usage" | "tokens" | "none";
+export type PriceSource = "trailer" | "override" | "genai-prices" | "unpriced";
+
+export interface ModelUsage {
+  /** The model id as written, lower-cased (`anthropic/claude-sonnet-4-5`). */
+  model: string;
+  tokens: TokenCounts;
+  /** Cost in the configured currency (of the priced part); undefined when nothing was priced. */
+  micros?: bigint;
+  /** `trailer`: a `cost=` on the `Agent-Usage` line. `unpriced`: (part of) it has no price. */
+  priceSource: PriceSource;
+  /** `cost=` amounts in another currency (not in `micros`). */
+  foreign?: Money[];
+  /** What was priced: the override key or the price data's `provider/model`. */
+  pricedAs?: string;
+  /** Why it has no price, and how to add one. */
+  unpricedReason?: string;
+}
+
+export interface CommitCost {
+  sha: string;
+  /** The tool, from `Agent:` (known tools get their display name: `claude-code` → `Claude Code`). */
+  agent?: string;
+  costSource: CostSource;
+  /** Total in the configured currency; 0n when none. */
+  micros: bigint;
+  /** Amounts in other currencies, per currency: shown, not added. */
+  foreign: Money[];
+  tokens: TokenCounts;
+  models: ModelUsage[];
+  /** Models whose price is unknown while the total needed it (sorted). */
+  unpricedModels: string[];
+  problems: Problem[];
+  /** Any `Agent-Cost`/`Agent-Usage`/`Agent-Tokens` trailer, even one that could not be read. */
+  hasCostRecord: boolean;
+  agentSignals: AgentSignal[];
+  /** Signs of agent work (including `Agent:`) and no cost record. */
+  agentWithoutCost: boolean;
+}
+
+export type CostConfig = Pick<Config, "currency" | "pricing" | "trailers" | "agents">;
+
+/** Problems kept per commit; the rest are counted in one last problem. */
+export const MAX_PROBLEMS_PER_COMMIT = 50;
+const MAX_AGENT_NAME = 100;
+const MAX_FIELDS_VALUE = 2_000;
+
+// ---------------------------------------------------------------------------------------------
+// Keys
+
+const keyIndexes = new WeakMap<object, Map<string, CostTrailerKey>>();
+
+function builtInKeys(): Map<string, CostTrailerKey> {
+  const map = new Map<string, CostTrailerKey>();
+  for (const key of COST_TRAILER_KEYS) {
+    map.set(key.toLowerCase(), key);
+    map.set(`ai${key.slice("agent".length)}`.toLowerCase(), key);
+  }
+  return map;
+}
+const BUILT_IN_KEYS = builtInKeys();
+
+function keyIndex(aliases: Config["trailers"]["aliases"]): Map<string, CostTrailerKey> {
+  const cached = keyIndexes.get(aliases);
+  if (cached !== undefined) return cached;
+  const map = new Map(BUILT_IN_KEYS);
+  for (const key of COST_TRAILER_KEYS) {
+    for (const alias of aliases[key] ?? []) {
+      const lower = alias.trim().toLowerCase();
+      if (!map.has(lower)) map.set(lower, key);
+    }
+  }
+  keyIndexes.set(aliases, map);
+  return map;
+}
+
+/** Which of our trailers `key` is (case-insensitive; `AI-` and the config's aliases included). */
+export function costTrailerKey(
+  key: string,
+  aliases: Config["trailers"]["aliases"] = {},
+): CostTrailerKey | undefined {
+  return keyIndex(aliases).get(key.trim().toLowerCase());
+}
+
+// ---------------------------------------------------------------------------------------------
+// Values
+
+type Failure = { ok: false; reason: string; fix: string };
+
+const KIND_NAMES = TOKEN_FIELDS.map((f) => f.name).join(", ");
+
+function tokensExample(key: string): string {
+  return `\`${key}: input=120000 output=8000 cache-read=1.1M cache-write=20k\``;
+}
+
+function usageExample(key: string): string {
+  return `\`${key}: anthropic/claude-sonnet-4-5 input=12000 output=3400 cache-read=180000 cost=0.71\``;
+}
+
+/** Whitespace-separated words; a comma or semicolon right after a word is dropped. */
+function words(value: string): string[] {
+  return value
+    .trim()
+    .split(/\s+/)
+    .map((w) => (w.endsWith(",") || w.endsWith(";") ? w.slice(0, -1) : w))
+    .filter((w) => w !== "");
+}
+
+type Fields = { ok: true; tokens: TokenCounts; cost?: Money; any: boolean };
+
+function parseFields(
+  list: readonly string[],
+  options: { key: string; allowCost: boolean; currency: string },
+): Fields | Failure {
+  const { key } = options;
+  const example = options.allowCost ? usageExample(key) : tokensExample(key);
+  const tokens = emptyTokens();
+  const seen = new Set<string>();
+  let cost: Money | undefined;
+  for (const word of list) {
+    const eq = word.indexOf("=");
+    const name = eq < 0 ? "" : word.slice(0, eq).trim().toLowerCase();
+    const text = eq < 0 ? "" : word.slice(eq + 1);
+    if (eq <= 0 || text === "") {
+      return {
+        ok: false,
+        reason: `\`${quoteInput(word, 30)}\` is not kind=count`,
+        fix: `Write each count as kind=count with no spaces around \`=\`, e.g. ${example}.`,
+      };
+    }
+    if (options.allowCost && name === "cost") {
+      if (seen.has(name)) {
+        return {
+          ok: false,
+          reason: "`cost=` is given twice",
+          fix: `Give one cost, e.g. ${example}.`,
+        };
+      }
+      seen.add(name);
+      const money = parseMoney(text, options.currency);
+      if (!money.ok) {
+        return {
+          ok: false,
+          reason: `\`cost=${quoteInput(text, 30)}\` is not an amount of money: ${money.reason}`,
+          fix: `Write the cost as a plain number in ${options.currency} or with a symbol, e.g. \`cost=0.71\` or \`cost=$0.71\`.`,
+        };
+      }
+      cost = money.money;
+      continue;
+    }
+    const kind = tokenFieldByName(name);
+    if (kind === undefined) {
+      return {
+        ok: false,
+        reason: `unknown token kind \`${quoteInput(name, 30)}\``,
+        fix: `Use the kinds ${KIND_NAMES}${options.allowCost ? " (and cost)" : ""}, e.g. ${example}.`,
+      };
+    }
+    const fieldName = TOKEN_FIELDS.find((f) => f.kind === kind)?.name ?? name;
+    if (seen.has(fieldName)) {
+      return {
+        ok: false,
+        reason: `\`${fieldName}\` is given twice`,
+        fix: `Give each kind once, e.g. ${example}.`,
+      };
+    }
+    seen.add(fieldName);
+    const count = parseTokenCount(text);
+    if (!count.ok) {
+      return {
+        ok: false,
+        reason: `\`${fieldName}=${quoteInput(text, 30)}\`: ${count.reason}`,
+        fix: `Write a whole number of tokens (k or M allowed: \`${fieldName}=1500\`, \`${fieldName}=1.5k\`, \`${fieldName}=1.1M\`), e.g. ${example}.`,
+      };
+    }
+    tokens[kind] = count.count;
+  }
+  return { ok: true, tokens, ...(cost !== undefined ? { cost } : {}), any: seen.size > 0 };
+}
+
+type Parsed<T> = ({ ok: true } & T) | Failure;
+
+function parseCostValue(value: string, key: string, currency: string): Parsed<{ money: Money }> {
+  const money = parseMoney(value, currency);
+  if (money.ok) return { ok: true, money: money.money };
+  return {
+    ok: false,
+    reason: `not an amount of money: ${money.reason}`,
+    fix: `Write \`${key}: 4.20 ${currency}\` (or \`$4.20\`, \`1,204.50 ${currency}\`): digits with an optional decimal point, no sign, no exponent.`,
+  };
+}
+
+function parseTokensValue(value: string, key: string): Parsed<{ tokens: TokenCounts }> {
+  const fix = `Write ${tokensExample(key)} (kinds: ${KIND_NAMES}; whole numbers, k or M allowed) or one total \`${key}: 128000\`.`;
+  const trimmed = value.trim();
+  if (trimmed === "") return { ok: false, reason: "no tokens", fix };
+  if (trimmed.length > MAX_FIELDS_VALUE) return { ok: false, reason: "the value is too long", fix };
+  if (!trimmed.includes("=")) {
+    const count = parseTokenCount(trimmed);
+    if (!count.ok) return { ok: false, reason: `not a token count: ${count.reason}`, fix };
+    return { ok: true, tokens: { ...emptyTokens(), unspecified: count.count } };
+  }
+  const fields = parseFields(words(trimmed), { key, allowCost: false, currency: "" });
+  if (!fields.ok) return fields;
+  return { ok: true, tokens: fields.tokens };
+}
+
+function parseModelValue(value: string, key: string): Parsed<{ model: string }> {
+  const model = value.trim();
+  const problem = modelIdProblem(model);
+  if (problem === undefined) return { ok: true, model: model.toLowerCase() };
+  return {
+    ok: false,
+    reason: problem,
+    fix: `Write \`${key}: anthropic/claude-sonnet-4-5\` (provider/model as on models.dev, or a bare model id).`,
+  };
+}
+
+function parseUsageValue(
+  value: string,
+  key: string,
+  currency: string,
+): Parsed<{ model: string; tokens: TokenCounts; cost?: Money }> {
+  const fix = `Write ${usageExample(key)}: the model first, then kind=count pairs (${KIND_NAMES}), \`cost=\` optional.`;
+  const trimmed = value.trim();
+  if (trimmed === "") return { ok: false, reason: "no model and no tokens", fix };
+  if (trimmed.length > MAX_FIELDS_VALUE) return { ok: false, reason: "the value is too long", fix };
+  const list = words(trimmed);
+  const first = list[0] ?? "";
+  if (first.includes("=")) return { ok: false, reason: "it does not start with the model", fix };
+  const model = parseModelValue(first, key);
+  if (!model.ok) return { ok: false, reason: `the model: ${model.reason}`, fix };
+  const fields = parseFields(list.slice(1), { key, allowCost: true, currency });
+  if (!fields.ok) return fields;
+  if (!fields.any) return { ok: false, reason: "no tokens and no cost", fix };
+  return {
+    ok: true,
+    model: model.model,
+    tokens: fields.tokens,
+    ...(fields.cost !== undefined ? { cost: fields.cost } : {}),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Grouping and pricing
+
+interface ModelAccumulator {
+  model: string;
+  tokens: TokenCounts;
+  micros?: bigint;
+  sources: Set<PriceSource>;
+  foreign: Money[];
+  pricedAs?: string;
+  unpricedReason?: string;
+  /** The model's price was missing (not just an unsplit total). */
+  missingPrice: boolean;
+}
+
+function kindsOnly(tokens: TokenCounts): TokenCounts {
+  return { ...tokens, unspecified: 0 };
+}
+
+function sumForeign(amounts: readonly Money[]): Money[] {
+  const byCurrency = new Map<string, bigint>();
+  for (const m of amounts)
+    byCurrency.set(m.currency, (byCurrency.get(m.currency) ?? 0n) + m.micros);
+  return [...byCurrency]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([currency, micros]) => ({ currency, micros }));
+}
+
+function toModelUsage(acc: ModelAccumulator): ModelUsage {
+  let priceSource: PriceSource;
+  if (acc.sources.has("unpriced")) priceSource = "unpriced";
+  else if (acc.sources.has("trailer")) priceSource = "trailer";
+  else priceSource = [...acc.sources][0] ?? "unpriced";
+  return {
+    model: acc.model,
+    tokens: acc.tokens,
+    ...(acc.micros !== undefined ? { micros: acc.micros } : {}),
+    priceSource,
+    ...(acc.foreign.length > 0 ? { foreign: sumForeign(acc.foreign) } : {}),
+    ...(acc.pricedAs !== undefined ? { pricedAs: acc.pricedAs } : {}),
+    ...(acc.unpricedReason !== undefined ? { unpricedReason: acc.unpricedReason } : {}),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+
+/** Read the cost of one commit from its trailers. Never throws. */
+export function readCommitCost(params: {
+  commit: CommitInput;
+  trailers: readonly Trailer[];
+  config: CostConfig;
+  /** Date of the work, for prices that change on a date; default: the newest bundled prices. */
+  pricedAt?: Date;
+}): CommitCost {
+  const { commit, trailers, config } = params;
+  const currency = config.currency.toUpperCase();
+  const shortSha = commit.sha.slice(0, 7);
+  const keys = keyIndex(config.trailers.aliases);
+  const problems: Problem[] = [];
+  let droppedProblems = 0;
+  const report = (problem: Problem): void => {
+    if (problems.length < MAX_PROBLEMS_PER_COMMIT) problems.push(problem);
+    else droppedProblems++;
+  };
+  const where = (t: Trailer): string => `commit ${shortSha} line ${t.line}`;
+  const quoteTrailer = (t: Trailer): string => quoteInput(`${t.key}: ${t.value}`.slice(0, 200));
+  const malformed = (t: Trailer, what: string, failure: Failure): void =>
+    report({
+      code: "cost.malformed",
+      severity: "warning",
+      message: `\`${quoteInput(t.key, 40)}\` ${what}: ${failure.reason}.`,
+      fix: failure.fix,
+      where: where(t),
+      quote: quoteTrailer(t),
+    });
+
+  let hasCostRecord = false;
+  const agentNames: { name: string; trailer: Trailer }[] = [];
+  const costs: Money[] = [];
+  const usages: { model: string; tokens: TokenCounts; cost?: Money }[] = [];
+  const tokenLines: { tokens: TokenCounts; order: number; trailer: Trailer }[] = [];
+  const modelLines: { model: string; order: number }[] = [];
+
+  trailers.forEach((t, order) => {
+    const key = keys.get(t.key.trim().toLowerCase());
+    if (key === undefined) return;
+    const written = t.key.trim();
+    switch (key) {
+      case "Agent": {
+        const name = t.value.trim();
+        if (name === "" || name.length > MAX_AGENT_NAME) {
+          malformed(t, "does not name a tool", {
+            ok: false,
+            reason: name === "" ? "it is empty" : "the name is too long",
+            fix: `Write \`${written}: claude-code\` (the tool's name, up to ${MAX_AGENT_NAME} characters).`,
+          });
+        } else {
+          agentNames.push({ name: canonicalAgentName(name), trailer: t });
+        }
+        return;
+      }
+      case "Agent-Cost": {
+        hasCostRecord = true;
+        const parsed = parseCostValue(t.value, written, currency);
+        if (parsed.ok) costs.push(parsed.money);
+        else malformed(t, "could not be read", parsed);
+        return;
+      }
+      case "Agent-Tokens": {
+        hasCostRecord = true;
+        const parsed = parseTokensValue(t.value, written);
+        if (parsed.ok) tokenLines.push({ tokens: parsed.tokens, order, trailer: t });
+        else malformed(t, "could not be read", parsed);
+        return;
+      }
+      case "Agent-Model": {
+        const parsed = parseModelValue(t.value, written);
+        if (parsed.ok) modelLines.push({ model: parsed.model, order });
+        else malformed(t, "could not be read", parsed);
+        return;
+      }
+      case "Agent-Usage": {
+        hasCostRecord = true;
+        const parsed = parseUsageValue(t.value, written, currency);
+        if (parsed.ok) {
+          usages.push({
+            model: parsed.model,
+            tokens: parsed.tokens,
+            ...(parsed.cost !== undefined ? { cost: parsed.cost } : {}),
+          });
+        } else malformed(t, "could not be read", parsed);
+        return;
+      }
+    }
+  });
+
+  let costSource: CostSource = "none";
+  if (costs.length > 0) costSource = "agent-cost";
+  else if (usages.length > 0) costSource = "agent-usage";
+  else if (tokenLines.length > 0) costSource = "tokens";
+  const totalNeedsPrices = costSource === "agent-usage" || costSource === "tokens";
+
+  const models = new Map<string, ModelAccumulator>();
+  const accumulator = (model: string): ModelAccumulator => {
+    let acc = models.get(model);
+    if (acc === undefined) {
+      acc = { model, tokens: emptyTokens(), sources: new Set(), foreign: [], missingPrice: false };
+      models.set(model, acc);
+    }
+    return acc;
+  };
+  const price = (acc: ModelAccumulator, tokens: TokenCounts): void => {
+    const result = priceTokens({
+      model: acc.model,
+      tokens: kindsOnly(tokens),
+      currency,
+      overrides: config.pricing.overrides,
+      ...(params.pricedAt !== undefined ? { at: params.pricedAt } : {}),
+    });
+    if (result.ok) {
+      acc.micros = (acc.micros ?? 0n) + result.micros;
+      acc.sources.add(result.source);
+      acc.pricedAs = result.matched;
+    } else {
+      acc.sources.add("unpriced");
+      acc.missingPrice = true;
+      acc.unpricedReason = `${result.reason}: ${unpricedHint(acc.model, currency)}`;
+    }
+  };
+
+  let tokens = emptyTokens();
+  const usageForeign: Money[] = [];
+
+  if (usages.length > 0) {
+    for (const usage of usages) {
+      const acc = accumulator(usage.model);
+      acc.tokens = addTokens(acc.tokens, usage.tokens);
+      tokens = addTokens(tokens, usage.tokens);
+      if (usage.cost !== undefined) {
+        if (usage.cost.currency === currency) {
+          acc.micros = (acc.micros ?? 0n) + usage.cost.micros;
+        } else {
+          acc.foreign.push(usage.cost);
+          usageForeign.push(usage.cost);
+        }
+        acc.sources.add("trailer");
+      } else {
+        price(acc, usage.tokens);
+      }
+    }
+  } else if (tokenLines.length > 0) {
+    const firstModel = modelLines[0];
+    let withoutModel: Trailer | undefined;
+    for (const line of tokenLines) {
+      tokens = addTokens(tokens, line.tokens);
+      // the nearest Agent-Model above this line, else the first one
+      let model = firstModel?.model;
+      for (const m of modelLines) if (m.order < line.order) model = m.model;
+      if (model === undefined) {
+        withoutModel ??= line.trailer;
+        continue;
+      }
+      const acc = accumulator(model);
+      acc.tokens = addTokens(acc.tokens, line.tokens);
+      if (line.tokens.unspecified > 0 && totalNeedsPrices) {
+        report({
+          code: "cost.unsplit-tokens",
+          severity: "warning",
+          message: `\`${quoteInput(line.trailer.key, 40)}\` gives a total without kinds, which cannot be priced (input, output and cache tokens have different prices).`,
+          fix: `Split it by kind: ${tokensExample(line.trailer.key.trim())}, or record \`Agent-Cost: 4.20 ${currency}\`.`,
+          where: where(line.trailer),
+          quote: quoteTrailer(line.trailer),
+        });
+      }
+    }
+    for (const acc of models.values()) {
+      if (hasTokens(kindsOnly(acc.tokens))) price(acc, acc.tokens);
+      if (acc.tokens.unspecified > 0) {
+        acc.sources.add("unpriced");
+        acc.unpricedReason ??= `${acc.tokens.unspecified} tokens were recorded without kinds: split them (input=… output=…) to price them`;
+      }
+    }
+    if (withoutModel !== undefined && totalNeedsPrices) {
+      report({
+        code: "cost.no-model",
+        severity: "warning",
+        message: `\`${quoteInput(withoutModel.key, 40)}\` has no \`Agent-Model\`, so its tokens cannot be priced.`,
+        fix: `Add \`Agent-Model: anthropic/claude-sonnet-4-5\` (the model that used them), or record \`Agent-Cost: 4.20 ${currency}\`.`,
+        where: where(withoutModel),
+        quote: quoteTrailer(withoutModel),
+      });
+    }
+  }
+
+  const modelUsages = [...models.values()].map(toModelUsage);
+
+  let micros = 0n;
+  let foreign: Money[] = [];
+  if (costSource === "agent-cost") {
+    for (const money of costs) if (money.currency === currency) micros += money.micros;
+    foreign = sumForeign(costs.filter((m) => m.currency !== currency));
+  } else if (totalNeedsPrices) {
+    for (const usage of modelUsages) micros += usage.micros ?? 0n;
+    foreign = sumForeign(usageForeign);
+  }
+
+  const unpricedModels = totalNeedsPrices
+    ? [...models.values()]
+        .filter((acc) => acc.missingPrice)
+        .map((acc) => acc.model)
+        .sort()
+    : [];
+
+  if (droppedProblems > 0) {
+    problems.push({
+      code: "cost.malformed",
+      severity: "warning",
+      message: `${droppedProblems} more cost trailers in commit ${shortSha} could not be read.`,
+      fix: "Fix the trailers listed above the same way.",
+      where: `commit ${shortSha}`,
+    });
+  }
+
+  // `Agent:` is a sign of agent work too; it comes first, then what the patterns found
+  const signals: AgentSignal[] = [];
+  const seen = new Set<string>();
+  const detected = detectAgentSignals({
+    trailers,
+    author: commit.author,
+    message: commit.message,
+    patterns: config.agents.patterns,
+  });
+  for (const signal of [
+    ...agentNames.map(({ name, trailer }) => ({
+      agent: name,
+      evidence: quoteInput(`${trailer.key.trim()}: ${trailer.value.trim()}`, 120),
+    })),
+    ...detected,
+  ]) {
+    const key = signal.agent.toLowerCase();
+    if (seen.has(key)) continue;
+    seen.add(key);
+    signals.push(signal);
+  }
+
+  const agent = agentNames[0]?.name;
+  return {
+    sha: commit.sha,
+    ...(agent !== undefined ? { agent } : {}),
+    costSource,
+    micros,
+    foreign,
+    tokens,
+    models: modelUsages,
+    unpricedModels: [...new Set(unpricedModels)],
+    problems,
+    hasCostRecord,
+    agentSignals: signals,
+    agentWithoutCost: signals.length > 0 && !hasCostRecord,
+  };
+}
