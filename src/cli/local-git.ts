@@ -76,3 +76,23 @@ export async function readCommits(
   }
   return commits;
 }
+
+/** `owner/repo` of the `origin` remote when it is a GitHub-style URL; undefined otherwise. */
+export async function readOriginRepository(
+  repo: string,
+): Promise<{ owner: string; repo: string } | undefined> {
+  let url: string;
+  try {
+    url = (await git(repo, ["remote", "get-url", "origin"])).trim();
+  } catch {
+    return undefined;
+  }
+  // git@github.com:owner/repo.git, https://github.com/owner/repo(.git), ssh://git@host/owner/repo
+  const path = url.replace(/^[a-z+]+:\/\/[^/]+\//i, "").replace(/^[^@/]+@[^:]+:/, "");
+  const parts = path
+    .replace(/\.git$/, "")
+    .split("/")
+    .filter(Boolean);
+  const [owner, name] = parts.slice(-2);
+  return owner !== undefined && name !== undefined ? { owner, repo: name } : undefined;
+}

@@ -119,3 +119,32 @@ export function table(headers: readonly string[], rows: readonly (readonly strin
   for (const row of rows) lines.push(`| ${row.join(" | ")} |`);
   return lines.join("\n");
 }
+
+/**
+ * Untrusted text as a fenced code block: the fence is longer than any backtick run inside, so the
+ * text cannot close it; nothing inside is rendered (no mentions, links or HTML).
+ */
+export function codeBlock(text: string, options: { lang?: string; indent?: string } = {}): string {
+  const indent = options.indent ?? "";
+  let longestRun = 0;
+  let run = 0;
+  let clean = "";
+  for (const c of text) {
+    const code = c.charCodeAt(0);
+    if (c === "\r" || (c !== "\n" && c !== "\t" && isInvisibleControl(code))) continue;
+    if (c === "`") {
+      run++;
+      if (run > longestRun) longestRun = run;
+    } else {
+      run = 0;
+    }
+    clean += c;
+  }
+  const fence = "`".repeat(Math.max(3, longestRun + 1));
+  const body = clean
+    .replace(/\n+$/, "")
+    .split("\n")
+    .map((line) => (line === "" ? "" : `${indent}${line}`))
+    .join("\n");
+  return `${indent}${fence}${options.lang ?? ""}\n${body}\n${indent}${fence}`;
+}

@@ -1,0 +1,118 @@
+/**
+ * `cost-value check`: the same core as the GitHub check, on a local branch. Gathers the inputs
+ * (git, files), evaluates, prints the rendered output or the verdict as JSON.
+ */
+import { existsSync, readFileSync } from "node:fs";
+import { basename, resolve } from "node:path";
+import { formatConfigProblems, parseConfigText } from "../config/parse-config.js";
+import { type Config, DEFAULT_CONFIG } from "../config/schema.js";
+import { renderCheckOutput } from "../core/render.js";
+import { parseIssueRef } from "../core/value.js";
+import { evaluatePullRequest, type LinkedIssue } from "../core/verdict.js";
+import { verdictToJson } from "../core/verdict-json.js";
+import { type CliIo, EXIT } from "./io.js";
+import { findDefaultBase, GitError, readCommits, readOriginRepository } from "./local-git.js";
+
+export interface CheckOptions {
+  repo: string;
+  base?: string;
+  head: string;
+  bodyFile?: string;
+  issueFile?: string[];
+  config?: string;
+  author?: string;
+  label?: string[];
+  draft?: boolean;
+  json?: boolean;
+}
+
+class InputError extends Error {
+  override name = "InputError";
+}
+
+function readTextFile(path: string, what: string): string {
+  try {
+    return readFileSync(path, "utf8");
+  } catch (error) {
+    throw new InputError(`cannot read ${what} ${path}: ${(error as Error).message}`);
+  }
+}
+
+function loadConfig(repo: string, option: string | undefined, cwd: string): Config {
+  const path =
+    option !== undefined ? resolve(cwd, option) : resolve(repo, ".github/cost-value.yml");
+  if (option === undefined && !existsSync(path)) return DEFAULT_CONFIG;
+  const result = parseConfigText(readTextFile(path, "the config file"));
+  if (!result.ok) {
+    throw new InputError(
+      `the config file is not valid; nothing was evaluated:\n${formatConfigProblems(result.problems, path).join("\n")}`,
+    );
+  }
+  return result.config;
+}
+
+function readLinkedIssues(items: readonly string[], cwd: string): LinkedIssue[] {
+  return items.map((item) => {
+    const at = item.indexOf("=");
+    const ref =
+      at > 0
+        ? (parseIssueRef(item.slice(0, at)) ?? parseIssueRef(`#${item.slice(0, at)}`))
+        : undefined;
+    if (ref === undefined) {
+      throw new InputError(
+        `--issue-file "${item}" is not REF=FILE; write e.g. --issue-file 123=issue.md or --issue-file owner/repo#123=issue.md`,
+      );
+    }
+    return { ref, body: readTextFile(resolve(cwd, item.slice(at + 1)), "the issue file") };
+  });
+}
+
+export async function runCheckCommand(options: CheckOptions, io: CliIo): Promise<number> {
+  try {
+    const repo = resolve(io.cwd, options.repo);
+    const config = loadConfig(repo, options.config, io.cwd);
+    const base = options.base ?? (await findDefaultBase(repo));
+    const commits = await readCommits(repo, base, options.head);
+    let body = "";
+    if (options.bodyFile === "-") body = (await io.readStdin()).toString("utf8");
+    else if (options.bodyFile !== undefined) {
+      body = readTextFile(resolve(io.cwd, options.bodyFile), "the PR body file");
+    }
+    const repository = (await readOriginRepository(repo)) ?? {
+      owner: "local",
+      repo: basename(repo),
+    };
+    const verdict = evaluatePullRequest({
+      pr: {
+        repository,
+        body,
+        author: options.author ?? "",
+        labels: options.label ?? [],
+        draft: options.draft === true,
+        commits,
+        linkedIssues: readLinkedIssues(options.issueFile ?? [], io.cwd),
+      },
+      config,
+    });
+    if (options.json === true) {
+      io.stdout(`${JSON.stringify(verdictToJson(verdict), null, 2)}\n`);
+    } else {
+      const output = renderCheckOutput(verdict, {
+        repository,
+        currency: config.currency,
+        valueHeading: config.value.heading,
+      });
+      io.stdout(
+        `${config["check-name"]}: ${verdict.conclusion} — ${output.title}\n` +
+          `(${commits.length} commits in ${base}..${options.head})\n\n${output.summary}\n\n${output.text}\n`,
+      );
+    }
+    return verdict.conclusion === "failure" ? EXIT.failure : EXIT.ok;
+  } catch (error) {
+    if (error instanceof InputError || error instanceof GitError) {
+      io.stderr(`cost-value check: ${error.message}\n`);
+      return EXIT.usage;
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,110 @@
+/**
+ * The `cost-value` command line: parses arguments (commander) and hands each command its options.
+ * Commands live in their own files and return an exit code; this file only wires them.
+ */
+import { readFileSync } from "node:fs";
+import { Command, CommanderError } from "commander";
+import { runCheckCommand } from "./check-command.js";
+import { type CliIo, EXIT } from "./io.js";
+import { runTrailersCommand } from "./trailers-command.js";
+
+// src/cli/run.ts and dist/cli/run.js both sit two levels below package.json
+const VERSION = (
+  JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as {
+    version: string;
+  }
+).version;
+
+function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
+  const program = new Command("cost-value")
+    .description("Agent cost and declared value, side by side on every pull request.")
+    .version(VERSION)
+    .exitOverride()
+    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
+    .showHelpAfterError("(run with --help for usage)")
+    .addHelpText(
+      "after",
+      `
+Exit codes: 0 ok (check: success, neutral or skipped), 1 check failed, 2 bad usage or input.
+Docs: README.md, docs/trailers.md, docs/value-statement.md, docs/configuration.md`,
+    );
+
+  program
+    .command("trailers")
+    .description(
+      "Print the trailers of a commit message (read on stdin) as JSON, as git reads them.",
+    )
+    .option(
+      "-z, --null",
+      "read many messages separated by NUL bytes; print one JSON array per line",
+    )
+    .addHelpText(
+      "after",
+      `
+Examples:
+  git log -1 --format=%B | npx cost-value trailers
+  git log -z --format=%B | npx cost-value trailers --null`,
+    )
+    .action(async (options: { null?: boolean }) => {
+      const input = await io.readStdin();
+      io.stdout(runTrailersCommand(input, { null: options.null === true }));
+      setExit(EXIT.ok);
+    });
+
+  program
+    .command("check")
+    .description(
+      "Evaluate the commits of a local branch (base..head) like the GitHub check does, before you push.",
+    )
+    .option("--repo <dir>", "the git repository", ".")
+    .option("--base <ref>", "where the branch starts (default: origin/HEAD, main or master)")
+    .option("--head <ref>", "the branch tip", "HEAD")
+    .option(
+      "--body-file <file>",
+      "the PR description (markdown) with the value section; - for stdin",
+    )
+    .option(
+      "--issue-file <ref=file...>",
+      "a linked issue's body, e.g. --issue-file 123=issue.md (repeatable)",
+    )
+    .option("--config <file>", "config file (default: <repo>/.github/cost-value.yml if present)")
+    .option("--author <login>", "the PR author (for skip rules)")
+    .option("--label <name...>", "PR labels (for skip rules)")
+    .option("--draft", "treat the PR as a draft")
+    .option("--json", "print the verdict as JSON (money as decimal strings)")
+    .addHelpText(
+      "after",
+      `
+Examples:
+  npx cost-value check --body-file pr.md
+  npx cost-value check --base origin/main --head my-branch --body-file pr.md --json
+  npx cost-value check --body-file pr.md --issue-file 123=issue-123.md`,
+    )
+    .action(async (options) => {
+      setExit(await runCheckCommand(options, io));
+    });
+
+  return program;
+}
+
+export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  let exitCode: number = EXIT.ok;
+  const program = buildProgram(io, (code) => {
+    exitCode = code;
+  });
+  if (argv.length === 0) {
+    program.outputHelp();
+    return EXIT.usage;
+  }
+  try {
+    await program.parseAsync([...argv], { from: "user" });
+    return exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // --help and --version end here with exit code 0; usage errors were already printed
+      return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    }
+    io.stderr(`cost-value: ${error instanceof Error ? error.message : String(error)}\n`);
+    return EXIT.usage;
+  }
+}

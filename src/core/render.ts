@@ -1,0 +1,345 @@
+/**
+ * Verdict → check-run output (`title`, `summary`, `text`). Pure. Every piece of untrusted text
+ * (PR bodies, commit messages, trailer values, model names) goes through `markdown.ts`.
+ *
+ * GitHub limits `summary` and `text` to 65,535 characters each
+ * (https://docs.github.com/rest/checks/runs#create-a-check-run); we stay under
+ * OUTPUT_LIMIT_BYTES counted in UTF-8 bytes (a conservative measure) and say what was cut.
+ */
+import { codeBlock, escapeInline, escapeShort, inlineCode, table } from "./markdown.js";
+import { formatMoney, type Money } from "./money.js";
+import type { Problem } from "./problem.js";
+import type { TokenCounts } from "./tokens.js";
+import { formatIssueRef, type IssueRef } from "./value.js";
+import type { EvaluatedVerdict, Finding, Level, Verdict } from "./verdict.js";
+
+export const OUTPUT_LIMIT_BYTES = 65_000;
+
+export interface CheckOutput {
+  title: string;
+  summary: string;
+  text: string;
+}
+
+export interface RenderContext {
+  repository: { owner: string; repo: string };
+  currency: string;
+  valueHeading: string;
+}
+
+const byteLength = (s: string): number => Buffer.byteLength(s, "utf8");
+
+/** Money for markdown: `$` escaped so GitHub's math rendering never pairs two amounts. */
+function md(money: Money, whole = false): string {
+  return formatMoney(money, { whole }).replaceAll("$", "\\$");
+}
+
+function compactCount(n: number): string {
+  if (n >= 1_000_000) return `${(n / 1_000_000).toFixed(n >= 10_000_000 ? 0 : 1)}M`;
+  if (n >= 10_000) return `${Math.round(n / 1000)}k`;
+  return n.toLocaleString("en-US");
+}
+
+function formatRatio(r: number): string {
+  if (r >= 100) return `${Math.round(r).toLocaleString("en-US")}×`;
+  if (r >= 10) return `${r.toFixed(0)}×`;
+  return `${r.toFixed(1)}×`;
+}
+
+function formatPercent(p: number): string {
+  if (!Number.isFinite(p)) return "∞%";
+  return `${p >= 10 ? Math.round(p) : p.toFixed(1)}%`;
+}
+
+function tokensSummary(t: TokenCounts): string {
+  const parts: string[] = [];
+  if (t.input > 0) parts.push(`${compactCount(t.input)} in`);
+  if (t.output > 0) parts.push(`${compactCount(t.output)} out`);
+  if (t.cacheRead > 0) parts.push(`${compactCount(t.cacheRead)} cache read`);
+  const writes = t.cacheWrite + t.cacheWrite1h;
+  if (writes > 0) parts.push(`${compactCount(writes)} cache write`);
+  if (t.unspecified > 0) parts.push(`${compactCount(t.unspecified)} unsplit`);
+  return parts.length > 0 ? parts.join(" · ") : "—";
+}
+
+function issueLabel(ref: IssueRef, context: RenderContext): string {
+  // same-repository references render as links (our own text); others are escaped, no back-link
+  const text = formatIssueRef(ref, context.repository);
+  return ref.owner === undefined ||
+    (ref.owner.toLowerCase() === context.repository.owner.toLowerCase() &&
+      ref.repo?.toLowerCase() === context.repository.repo.toLowerCase())
+    ? `#${ref.number}`
+    : escapeInline(text);
+}
+
+/** The one line a reviewer reads first. Plain text (titles are not markdown). */
+export function renderTitle(verdict: Verdict, context: RenderContext): string {
+  if (verdict.conclusion === "skipped") return `Skipped: ${verdict.reason}`.slice(0, 200);
+  const { totals } = verdict;
+  const spend =
+    totals.micros > 0n || totals.commitsWithCost > 0
+      ? `${formatMoney({ micros: totals.micros, currency: context.currency })} agent spend`
+      : "No agent spend recorded";
+  const parts: string[] = [];
+  const statement = verdict.value.ok ? verdict.value.statement : undefined;
+  if (!verdict.value.ok) parts.push("Value statement missing or incomplete");
+  parts.push(spend);
+  if (statement !== undefined) {
+    const worth = `worth ${formatMoney(statement.worth, { whole: true })}`;
+    parts.push(
+      verdict.valueToCost !== undefined ? `${worth} (${formatRatio(verdict.valueToCost)})` : worth,
+    );
+  }
+  if (verdict.budget !== undefined) {
+    parts.push(
+      `${formatPercent(verdict.budget.percent)} of budget${verdict.budget.over ? " (over)" : ""}`,
+    );
+  }
+  return parts.join(" · ").slice(0, 200);
+}
+
+const LEVEL_ICON: Record<Level, string> = { failure: "❌", neutral: "⚠️", success: "ℹ️" };
+
+function renderProblem(problem: Problem): string {
+  const where = problem.where !== undefined ? ` (${escapeInline(problem.where)})` : "";
+  const quote = problem.quote !== undefined ? `: ${inlineCode(problem.quote)}` : "";
+  // a fix may end with a ready-to-paste block after a blank line (e.g. the value section)
+  const blank = problem.fix.indexOf("\n\n");
+  const fixLine = blank === -1 ? problem.fix : problem.fix.slice(0, blank);
+  const block =
+    blank === -1
+      ? ""
+      : `\n\n${codeBlock(problem.fix.slice(blank + 2), { lang: "markdown", indent: "    " })}`;
+  return `  - ${escapeInline(problem.message)}${where}${quote}\n    **Fix:** ${escapeInline(fixLine)}${block}`;
+}
+
+function renderFinding(finding: Finding, limit = 20): string {
+  const lines = [`- ${LEVEL_ICON[finding.level]} **${escapeInline(finding.summary)}**`];
+  for (const problem of finding.problems.slice(0, limit)) lines.push(renderProblem(problem));
+  if (finding.problems.length > limit) {
+    lines.push(`  - … and ${finding.problems.length - limit} more (see the details below)`);
+  }
+  return lines.join("\n");
+}
+
+function findingFix(finding: Finding, verdict: EvaluatedVerdict, context: RenderContext): string {
+  switch (finding.kind) {
+    case "agent-work-without-cost":
+      return "    **Fix:** add `Agent-Cost: <amount> USD` (or `Agent-Usage:` lines) to those commits' trailers, e.g. with `git commit --amend --trailer \"Agent-Cost: 1.20 USD\"`; `npx cost-value usage` prints them from your agent's logs.";
+    case "unpriced-models":
+      return `    **Fix:** add a price under \`pricing.overrides\` in \`.github/cost-value.yml\`, e.g. \`${escapeInline(verdict.totals.unpricedModels[0] ?? "provider/model")}: { input: 3, output: 15 }\` (${context.currency} per million tokens), or record \`Agent-Cost\` directly.`;
+    case "foreign-currency":
+      return `    **Fix:** record costs in ${context.currency} (no exchange rates are applied), or set \`currency\` in \`.github/cost-value.yml\`.`;
+    case "over-budget":
+      return "    **Fix:** raise `Budget:` in the value statement if the work is still worth it, or split the work.";
+    default:
+      return "";
+  }
+}
+
+function renderCostTable(verdict: EvaluatedVerdict, context: RenderContext): string {
+  const { totals } = verdict;
+  const rows: string[][] = [
+    [
+      "**Total**",
+      md({ micros: totals.micros, currency: context.currency }),
+      tokensSummary(totals.tokens),
+      `${totals.commitsWithCost} of ${totals.commitCount}`,
+    ],
+  ];
+  for (const money of totals.foreign) {
+    rows.push(["Not added (other currency)", md(money), "", ""]);
+  }
+  const sections = [table(["", "cost", "tokens", "commits with cost"], rows)];
+  if (totals.models.length > 0) {
+    sections.push(
+      table(
+        ["model", "cost", "input", "output", "cache read", "cache write"],
+        totals.models
+          .slice(0, 30)
+          .map((m) => [
+            inlineCode(m.model, { inTable: true }),
+            m.priced && m.micros !== undefined
+              ? md({ micros: m.micros, currency: context.currency })
+              : "unpriced",
+            compactCount(m.tokens.input),
+            compactCount(m.tokens.output),
+            compactCount(m.tokens.cacheRead),
+            compactCount(m.tokens.cacheWrite + m.tokens.cacheWrite1h),
+          ]),
+      ),
+    );
+  }
+  if (totals.agents.length > 0) {
+    sections.push(
+      table(
+        ["agent", "cost", "commits", "without cost"],
+        totals.agents
+          .slice(0, 30)
+          .map((a) => [
+            escapeShort(a.agent, 60),
+            md({ micros: a.micros, currency: context.currency }),
+            String(a.commits),
+            String(a.withoutCost),
+          ]),
+      ),
+    );
+  }
+  return sections.join("\n\n");
+}
+
+function renderValueTable(verdict: EvaluatedVerdict, context: RenderContext): string {
+  const statement = verdict.value.ok ? verdict.value.statement : verdict.value.partial;
+  const origin = verdict.value.ok ? verdict.value.statement.origin : undefined;
+  const from = (field: string): string => {
+    const o = (origin as Record<string, "pr" | IssueRef> | undefined)?.[field];
+    if (o === undefined || o === "pr") return "PR";
+    return `issue ${issueLabel(o, context)}`;
+  };
+  const rows: string[][] = [];
+  if (statement.issue !== undefined)
+    rows.push(["Issue", issueLabel(statement.issue, context), from("issue")]);
+  if (statement.type !== undefined)
+    rows.push(["Type", escapeShort(statement.type, 40), from("type")]);
+  if (statement.worth !== undefined) rows.push(["Worth", md(statement.worth, true), from("worth")]);
+  if (statement.budget !== undefined)
+    rows.push(["Budget", md(statement.budget, true), from("budget")]);
+  if (statement.whyNow !== undefined)
+    rows.push(["Why now", escapeShort(statement.whyNow, 300), from("whyNow")]);
+  if (verdict.valueToCost !== undefined)
+    rows.push(["Value to cost", formatRatio(verdict.valueToCost), ""]);
+  if (verdict.budget !== undefined) {
+    rows.push([
+      "Budget used",
+      `${formatPercent(verdict.budget.percent)} (${md({ micros: verdict.budget.spent, currency: context.currency })} of ${md(verdict.budget.budget)})`,
+      "",
+    ]);
+  }
+  if (rows.length === 0) return "_No value statement found._";
+  return table(["", "value", "from"], rows);
+}
+
+function headline(verdict: EvaluatedVerdict): string {
+  switch (verdict.conclusion) {
+    case "failure":
+      return "This PR needs attention before it can pass.";
+    case "neutral":
+      return verdict.downgradedDraft
+        ? "This draft would fail the check; it is shown as neutral until it is ready for review."
+        : "Passing, with warnings.";
+    case "success":
+      return verdict.totals.commitsWithCost > 0
+        ? "Cost and value are both recorded."
+        : "The value statement is complete; these commits record no agent work.";
+  }
+}
+
+function renderSummary(verdict: Verdict, context: RenderContext): string {
+  if (verdict.conclusion === "skipped") {
+    return `cost-value skipped this PR because ${escapeInline(verdict.reason)}.\n\n${escapeInline(verdict.fix)}`;
+  }
+  const parts: string[] = [`**${headline(verdict)}**`];
+  if (verdict.findings.length > 0) {
+    parts.push(
+      verdict.findings
+        .map((f) => {
+          const fix = findingFix(f, verdict, context);
+          return fix === "" ? renderFinding(f) : `${renderFinding(f)}\n${fix}`;
+        })
+        .join("\n"),
+    );
+  }
+  parts.push(`### Value\n\n${renderValueTable(verdict, context)}`);
+  parts.push(`### Cost\n\n${renderCostTable(verdict, context)}`);
+  return fitWithin(parts.join("\n\n"), OUTPUT_LIMIT_BYTES);
+}
+
+function commitRow(commit: EvaluatedVerdict["commits"][number], context: RenderContext): string {
+  const sha = commit.sha.slice(0, 7);
+  const agents = [...new Set([commit.agent, ...commit.agentSignals.map((s) => s.agent)])].filter(
+    (a): a is string => a !== undefined,
+  );
+  const cost =
+    commit.costSource === "none"
+      ? commit.agentWithoutCost
+        ? "**not recorded**"
+        : "—"
+      : md({ micros: commit.micros, currency: context.currency });
+  const notes: string[] = [];
+  if (commit.foreign.length > 0)
+    notes.push(`+ ${commit.foreign.map((m) => md(m)).join(", ")} not added`);
+  if (commit.unpricedModels.length > 0)
+    notes.push(`unpriced: ${commit.unpricedModels.map((m) => escapeShort(m, 40)).join(", ")}`);
+  if (commit.problems.length > 0) notes.push(`${commit.problems.length} unreadable trailer(s)`);
+  return `| \`${escapeInline(sha)}\` | ${escapeShort(agents.join(", "), 60) || "—"} | ${cost} | ${commit.costSource === "none" ? "—" : commit.costSource} | ${tokensSummary(commit.tokens)} | ${notes.join("; ") || ""} |`;
+}
+
+function renderText(verdict: Verdict, context: RenderContext): string {
+  if (verdict.conclusion === "skipped") return "";
+  const header = [
+    "### Commits",
+    "",
+    "| commit | agent | cost | from | tokens | notes |",
+    "| --- | --- | --: | --- | --- | --- |",
+  ].join("\n");
+  const footerRoom = 300;
+  let out = header;
+  let size = byteLength(header);
+  let shown = 0;
+  for (const commit of verdict.commits) {
+    const row = `\n${commitRow(commit, context)}`;
+    const rowSize = byteLength(row);
+    if (size + rowSize > OUTPUT_LIMIT_BYTES - footerRoom) break;
+    out += row;
+    size += rowSize;
+    shown++;
+  }
+  if (shown < verdict.commits.length) {
+    out += `\n\n_${verdict.commits.length - shown} more commits not shown: GitHub limits this text to 65,535 characters. The totals above include them all._`;
+  }
+  const problems = verdict.findings.flatMap((f) => f.problems);
+  if (problems.length > 0) {
+    const section = `\n\n### Every problem\n\n${problems.map(renderProblem).join("\n")}`;
+    out += section;
+  }
+  out +=
+    "\n\nHow to record cost: `docs/trailers.md`; the value statement: `docs/value-statement.md` (in cost-value's documentation). Try it before pushing: `npx cost-value check --body-file pr.md`.";
+  return fitWithin(out, OUTPUT_LIMIT_BYTES);
+}
+
+/** Cut at a line boundary so the result fits, and say so. */
+export function fitWithin(text: string, limitBytes: number): string {
+  if (byteLength(text) <= limitBytes) return text;
+  const note = "\n\n_…cut here: GitHub limits check output to 65,535 characters._";
+  const budget = limitBytes - byteLength(note);
+  const kept: string[] = [];
+  let size = 0;
+  let openFence: string | undefined; // a code block cut in half is closed again
+  for (const line of text.split("\n")) {
+    const add = (kept.length === 0 ? 0 : 1) + byteLength(line);
+    if (size + add > budget - 80) break;
+    kept.push(line);
+    size += add;
+    const fence = /^ {0,4}(`{3,})/.exec(line)?.[1];
+    if (fence !== undefined) {
+      if (openFence === undefined) openFence = fence;
+      else if (fence.length >= openFence.length) openFence = undefined;
+    }
+  }
+  if (openFence !== undefined) kept.push(openFence);
+  let out = kept.join("\n");
+  if (out === "")
+    out = Buffer.from(text, "utf8")
+      .subarray(0, budget)
+      .toString("utf8")
+      .replace(/\uFFFD+$/, "");
+  return `${out}${note}`;
+}
+
+export function renderCheckOutput(verdict: Verdict, context: RenderContext): CheckOutput {
+  return {
+    title: renderTitle(verdict, context),
+    summary: renderSummary(verdict, context),
+    text: renderText(verdict, context),
+  };
+}

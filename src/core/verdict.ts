@@ -1,0 +1,371 @@
+/**
+ * The verdict: everything the core knows about one pull request, decided in one pure function.
+ * Inputs are plain data (the GitHub side or the local CLI gathers them); no clock, no I/O.
+ */
+import type { Config } from "../config/schema.js";
+import type { CommitInput } from "./commit.js";
+import { type CommitCost, readCommitCost } from "./cost.js";
+import { type Money, ratio } from "./money.js";
+import type { Problem } from "./problem.js";
+import { addTokens, emptyTokens, type TokenCounts } from "./tokens.js";
+import { parseTrailers } from "./trailers.js";
+import { type IssueRef, resolveValueStatement, type ValueResult } from "./value.js";
+
+export type Level = "failure" | "neutral" | "success";
+export type Conclusion = Level | "skipped";
+
+export interface LinkedIssue {
+  ref: IssueRef;
+  body: string;
+  state?: "open" | "closed";
+}
+
+export interface PullRequestInput {
+  repository: { owner: string; repo: string };
+  number?: number;
+  title?: string;
+  body: string;
+  /** GitHub login of the PR author. */
+  author: string;
+  labels: readonly string[];
+  draft: boolean;
+  commits: readonly CommitInput[];
+  /** Issues linked by closing keywords, the sidebar, or the value statement's `Issue:` field. */
+  linkedIssues: readonly LinkedIssue[];
+}
+
+export type FindingKind =
+  | "missing-value"
+  | "over-budget"
+  | "agent-work-without-cost"
+  | "unpriced-models"
+  | "foreign-currency"
+  | "malformed-trailers";
+
+export interface Finding {
+  kind: FindingKind;
+  level: Level;
+  /** One line for a person, e.g. "2 agent-assisted commits recorded no cost". */
+  summary: string;
+  problems: Problem[];
+}
+
+export interface ModelTotal {
+  model: string;
+  tokens: TokenCounts;
+  /** Priced cost in the configured currency; undefined when unpriced. */
+  micros?: bigint;
+  priced: boolean;
+  commits: number;
+}
+
+export interface AgentTotal {
+  agent: string;
+  commits: number;
+  micros: bigint;
+  /** Commits by this agent with no cost recorded. */
+  withoutCost: number;
+}
+
+export interface CostTotals {
+  currency: string;
+  /** Total spend in `currency` (foreign amounts are not in it). */
+  micros: bigint;
+  /** Spend in other currencies, summed per currency. */
+  foreign: Money[];
+  tokens: TokenCounts;
+  models: ModelTotal[];
+  agents: AgentTotal[];
+  commitCount: number;
+  commitsWithCost: number;
+  agentCommitsWithoutCost: { sha: string; agents: string[] }[];
+  unpricedModels: string[];
+}
+
+export interface BudgetUse {
+  budget: Money;
+  spent: bigint;
+  /** spent / budget × 100, for display. */
+  percent: number;
+  over: boolean;
+}
+
+export interface EvaluatedVerdict {
+  conclusion: Level;
+  totals: CostTotals;
+  commits: CommitCost[];
+  value: ValueResult;
+  budget?: BudgetUse;
+  /** Declared worth / spend, when both are known and spend > 0. */
+  valueToCost?: number;
+  findings: Finding[];
+  draft: boolean;
+  /** A draft whose failure was shown as neutral (`drafts: neutral`). */
+  downgradedDraft: boolean;
+}
+
+export interface SkippedVerdict {
+  conclusion: "skipped";
+  /** Why, completing "skipped this PR because …". */
+  reason: string;
+  /** How to have it evaluated. */
+  fix: string;
+  commitCount: number;
+}
+
+export type Verdict = EvaluatedVerdict | SkippedVerdict;
+
+export type VerdictConfig = Pick<
+  Config,
+  | "currency"
+  | "value"
+  | "budgets"
+  | "policy"
+  | "skip"
+  | "drafts"
+  | "pricing"
+  | "trailers"
+  | "agents"
+>;
+
+const LEVEL_ORDER: Record<Level, number> = { success: 0, neutral: 1, failure: 2 };
+
+function worst(levels: readonly Level[]): Level {
+  let result: Level = "success";
+  for (const level of levels) if (LEVEL_ORDER[level] > LEVEL_ORDER[result]) result = level;
+  return result;
+}
+
+function findSkipReason(
+  pr: PullRequestInput,
+  config: VerdictConfig,
+): { reason: string; fix: string } | undefined {
+  const skipLabels = new Set(config.skip.labels.map((l) => l.toLowerCase()));
+  const label = pr.labels.find((l) => skipLabels.has(l.toLowerCase()));
+  if (label !== undefined) {
+    return {
+      reason: `the PR has the label "${label}"`,
+      fix: `Remove the label to evaluate it (skip labels are set by skip.labels in .github/cost-value.yml).`,
+    };
+  }
+  const author = pr.author.toLowerCase();
+  if (config.skip.authors.some((a) => a.toLowerCase() === author)) {
+    return {
+      reason: `the PR is by ${pr.author}`,
+      fix: "To evaluate this author's PRs, remove them from skip.authors in .github/cost-value.yml.",
+    };
+  }
+  if (pr.draft && config.drafts === "skip") {
+    return {
+      reason: "the PR is a draft",
+      fix: "It is evaluated when marked ready for review (or set drafts: evaluate in .github/cost-value.yml).",
+    };
+  }
+  return undefined;
+}
+
+/** Sum per-commit costs into totals, per model and per agent. */
+export function sumCommitCosts(commits: readonly CommitCost[], currency: string): CostTotals {
+  let micros = 0n;
+  const foreign = new Map<string, bigint>();
+  let tokens = emptyTokens();
+  const models = new Map<string, ModelTotal>();
+  const agents = new Map<string, AgentTotal>();
+  const unpriced = new Set<string>();
+  const withoutCost: { sha: string; agents: string[] }[] = [];
+  let commitsWithCost = 0;
+
+  for (const commit of commits) {
+    micros += commit.micros;
+    for (const money of commit.foreign) {
+      foreign.set(money.currency, (foreign.get(money.currency) ?? 0n) + money.micros);
+    }
+    tokens = addTokens(tokens, commit.tokens);
+    if (commit.hasCostRecord) commitsWithCost++;
+    for (const usage of commit.models) {
+      const total = models.get(usage.model) ?? {
+        model: usage.model,
+        tokens: emptyTokens(),
+        priced: true,
+        commits: 0,
+      };
+      total.tokens = addTokens(total.tokens, usage.tokens);
+      total.commits++;
+      if (usage.micros !== undefined) total.micros = (total.micros ?? 0n) + usage.micros;
+      if (usage.priceSource === "unpriced") total.priced = false;
+      models.set(usage.model, total);
+    }
+    for (const model of commit.unpricedModels) unpriced.add(model);
+    const names = new Set<string>();
+    if (commit.agent !== undefined) names.add(commit.agent);
+    for (const signal of commit.agentSignals) names.add(signal.agent);
+    if (names.size === 0 && commit.hasCostRecord) names.add("unnamed agent");
+    for (const name of names) {
+      const total = agents.get(name) ?? { agent: name, commits: 0, micros: 0n, withoutCost: 0 };
+      total.commits++;
+      // a commit's cost is attributed to its first named agent only, so totals add up
+      if (name === [...names][0]) total.micros += commit.micros;
+      if (commit.agentWithoutCost) total.withoutCost++;
+      agents.set(name, total);
+    }
+    if (commit.agentWithoutCost) {
+      withoutCost.push({
+        sha: commit.sha,
+        agents: [...new Set(commit.agentSignals.map((s) => s.agent))],
+      });
+    }
+  }
+
+  return {
+    currency,
+    micros,
+    foreign: [...foreign].map(([code, amount]) => ({ currency: code, micros: amount })),
+    tokens,
+    models: [...models.values()].sort((a, b) =>
+      (b.micros ?? 0n) > (a.micros ?? 0n) ? 1 : (b.micros ?? 0n) < (a.micros ?? 0n) ? -1 : 0,
+    ),
+    agents: [...agents.values()].sort((a, b) =>
+      b.micros > a.micros ? 1 : b.micros < a.micros ? -1 : 0,
+    ),
+    commitCount: commits.length,
+    commitsWithCost,
+    agentCommitsWithoutCost: withoutCost,
+    unpricedModels: [...unpriced].sort(),
+  };
+}
+
+/** "a, b, c and 4 more": a list that cannot grow without bound. */
+function listSome(items: readonly string[], max: number): string {
+  if (items.length <= max) return items.join(", ");
+  return `${items.slice(0, max).join(", ")} and ${items.length - max} more`;
+}
+
+function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+function collectFindings(params: {
+  totals: CostTotals;
+  commits: readonly CommitCost[];
+  value: ValueResult;
+  budget: BudgetUse | undefined;
+  config: VerdictConfig;
+}): Finding[] {
+  const { totals, commits, value, budget, config } = params;
+  const findings: Finding[] = [];
+  if (!value.ok) {
+    findings.push({
+      kind: "missing-value",
+      level: config.policy["missing-value"],
+      summary: "The value statement is missing or incomplete",
+      problems: value.problems,
+    });
+  }
+  if (budget?.over === true) {
+    findings.push({
+      kind: "over-budget",
+      level: config.budgets.enforce ? "failure" : "neutral",
+      summary: `Agent spend is over budget (${Math.round(budget.percent)}% of it)`,
+      problems: [],
+    });
+  }
+  if (totals.agentCommitsWithoutCost.length > 0) {
+    const n = totals.agentCommitsWithoutCost.length;
+    findings.push({
+      kind: "agent-work-without-cost",
+      level: config.policy["agent-work-without-cost"],
+      summary: `${plural(n, "agent-assisted commit")} recorded no cost`,
+      problems: [],
+    });
+  }
+  if (totals.unpricedModels.length > 0) {
+    findings.push({
+      kind: "unpriced-models",
+      level: config.policy["unpriced-models"],
+      summary: `No price for ${plural(totals.unpricedModels.length, "model")}: ${listSome(totals.unpricedModels, 5)}`,
+      problems: [],
+    });
+  }
+  if (totals.foreign.length > 0) {
+    findings.push({
+      kind: "foreign-currency",
+      level: config.policy["foreign-currency"],
+      summary: `Costs in ${listSome(
+        totals.foreign.map((m) => m.currency),
+        5,
+      )} are not added to the ${config.currency} total`,
+      problems: [],
+    });
+  }
+  const malformed = commits.flatMap((c) => c.problems);
+  if (malformed.length > 0) {
+    findings.push({
+      kind: "malformed-trailers",
+      level: config.policy["malformed-trailers"],
+      summary: `${plural(malformed.length, "cost trailer")} could not be read`,
+      problems: malformed,
+    });
+  }
+  return findings;
+}
+
+/** Decide the verdict for one pull request. */
+export function evaluatePullRequest(params: {
+  pr: PullRequestInput;
+  config: VerdictConfig;
+}): Verdict {
+  const { pr, config } = params;
+  const skip = findSkipReason(pr, config);
+  if (skip !== undefined) {
+    return { conclusion: "skipped", ...skip, commitCount: pr.commits.length };
+  }
+
+  const commits = pr.commits.map((commit) => {
+    const trailers = parseTrailers(commit.message);
+    return readCommitCost({ commit, trailers, config });
+  });
+  const totals = sumCommitCosts(commits, config.currency);
+
+  const value = resolveValueStatement({
+    prBody: pr.body,
+    linkedIssues: pr.linkedIssues,
+    repository: pr.repository,
+    config,
+  });
+  const statement = value.ok ? value.statement : value.partial;
+
+  let budget: BudgetUse | undefined;
+  if (statement.budget !== undefined && statement.budget.currency === config.currency) {
+    const percent = (ratio(totals.micros, statement.budget.micros) ?? 0) * 100;
+    budget = {
+      budget: statement.budget,
+      spent: totals.micros,
+      percent: statement.budget.micros === 0n && totals.micros > 0n ? Infinity : percent,
+      over: totals.micros > statement.budget.micros,
+    };
+  }
+  const valueToCost =
+    statement.worth !== undefined && totals.micros > 0n
+      ? ratio(statement.worth.micros, totals.micros)
+      : undefined;
+
+  const findings = collectFindings({ totals, commits, value, budget, config });
+  let conclusion = worst(findings.map((f) => f.level));
+  let downgradedDraft = false;
+  if (pr.draft && config.drafts === "neutral" && conclusion === "failure") {
+    conclusion = "neutral";
+    downgradedDraft = true;
+  }
+
+  return {
+    conclusion,
+    totals,
+    commits,
+    value,
+    ...(budget !== undefined ? { budget } : {}),
+    ...(valueToCost !== undefined ? { valueToCost } : {}),
+    findings,
+    draft: pr.draft,
+    downgradedDraft,
+  };
+}
