@@ -1,0 +1,118 @@
+/**
+ * The GraphQL documents the app sends. One (`CostValuePullRequest`) reads everything an evaluation
+ * needs; the others page commits beyond 100, follow `_extends`, fetch an issue the first read
+ * could not know about, and find the PR of a commit. A test validates every document against
+ * GitHub's published schema (@octokit/graphql-schema).
+ */
+
+const COMMIT_FIELDS = `
+  totalCount
+  pageInfo { hasNextPage endCursor }
+  nodes { commit { oid message author { name email user { login } } } }`;
+
+export const PULL_REQUEST_QUERY = `
+query CostValuePullRequest(
+  $owner: String!
+  $repo: String!
+  $number: Int!
+  $headSha: GitObjectID!
+  $configExpression: String!
+  $withIssue: Boolean!
+  $issueOwner: String!
+  $issueRepo: String!
+  $issueNumber: Int!
+) {
+  repository(owner: $owner, name: $repo) {
+    databaseId
+    name
+    owner { login }
+    defaultBranchRef { name }
+    config: object(expression: $configExpression) { ... on Blob { text isTruncated } }
+    pullRequest(number: $number) {
+      databaseId
+      number
+      title
+      body
+      url
+      isDraft
+      state
+      merged
+      author { login }
+      baseRefName
+      headRefOid
+      isCrossRepository
+      milestone { number title state dueOn description }
+      labels(first: 100) { nodes { name } }
+      closingIssuesReferences(first: 50) {
+        nodes { number body state repository { name owner { login } } }
+      }
+      commits(first: 100) {${COMMIT_FIELDS}
+      }
+    }
+    headCommit: object(oid: $headSha) {
+      ... on Commit {
+        checkSuites(first: 20) {
+          nodes { app { databaseId } checkRuns(first: 20) { nodes { databaseId name status } } }
+        }
+      }
+    }
+  }
+  ownerConfig: repository(owner: $owner, name: ".github") {
+    config: object(expression: $configExpression) { ... on Blob { text isTruncated } }
+  }
+  hintedIssue: repository(owner: $issueOwner, name: $issueRepo) @include(if: $withIssue) {
+    issue(number: $issueNumber) { number body state }
+  }
+}`;
+
+export const COMMITS_PAGE_QUERY = `
+query CostValueCommits($owner: String!, $repo: String!, $number: Int!, $cursor: String!) {
+  repository(owner: $owner, name: $repo) {
+    pullRequest(number: $number) {
+      commits(first: 100, after: $cursor) {${COMMIT_FIELDS}
+      }
+    }
+  }
+}`;
+
+export const CONFIG_FILE_QUERY = `
+query CostValueConfigFile($owner: String!, $repo: String!, $expression: String!) {
+  repository(owner: $owner, name: $repo) {
+    config: object(expression: $expression) { ... on Blob { text isTruncated } }
+  }
+}`;
+
+export const ISSUE_QUERY = `
+query CostValueIssue($owner: String!, $repo: String!, $number: Int!) {
+  repository(owner: $owner, name: $repo) {
+    issue(number: $number) { number body state }
+  }
+}`;
+
+/**
+ * The open PRs whose head is a commit, for checks events that carry none. `associatedPullRequests`
+ * misses PRs from forks, so the same request also searches the base repository for the SHA.
+ */
+export const COMMIT_PULL_REQUESTS_QUERY = `
+query CostValueCommitPullRequests($owner: String!, $repo: String!, $sha: GitObjectID!, $search: String!) {
+  repository(owner: $owner, name: $repo) {
+    object(oid: $sha) {
+      ... on Commit {
+        associatedPullRequests(first: 10) {
+          nodes { number state headRefOid baseRepository { name owner { login } } }
+        }
+      }
+    }
+  }
+  search(query: $search, type: ISSUE, first: 10) {
+    nodes { ... on PullRequest { number state headRefOid } }
+  }
+}`;
+
+export const ALL_DOCUMENTS = {
+  PULL_REQUEST_QUERY,
+  COMMITS_PAGE_QUERY,
+  CONFIG_FILE_QUERY,
+  ISSUE_QUERY,
+  COMMIT_PULL_REQUESTS_QUERY,
+} as const;

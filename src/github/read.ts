@@ -1,0 +1,377 @@
+/**
+ * Reading a pull request from GitHub: one GraphQL request for everything an evaluation needs (PRs
+ * of up to 100 commits), one more per further 100 commits (no 250-commit cap, unlike REST), one per
+ * `_extends` hop of the config. Maps GitHub's shapes to plain snapshot data.
+ */
+import type { CommitInput } from "../core/commit.js";
+import type { IssueRef } from "../core/issue-ref.js";
+import type { LinkedIssue } from "../core/verdict.js";
+import { CONFIG_PATH, isNotFoundOnly, resolveConfig } from "./config-files.js";
+import {
+  COMMIT_PULL_REQUESTS_QUERY,
+  COMMITS_PAGE_QUERY,
+  ISSUE_QUERY,
+  PULL_REQUEST_QUERY,
+} from "./graphql-documents.js";
+import type { ExistingCheckRun, GraphqlFn, PullRequestSnapshot } from "./snapshot.js";
+
+interface Blob {
+  text?: string | null;
+  isTruncated?: boolean;
+}
+
+interface CommitNode {
+  commit?: {
+    oid?: string;
+    message?: string;
+    author?: {
+      name?: string | null;
+      email?: string | null;
+      user?: { login?: string } | null;
+    } | null;
+  } | null;
+}
+
+interface CommitConnection {
+  totalCount?: number;
+  pageInfo?: { hasNextPage?: boolean; endCursor?: string | null };
+  nodes?: (CommitNode | null)[] | null;
+}
+
+interface IssueNode {
+  number?: number;
+  body?: string | null;
+  state?: string;
+  repository?: { name?: string; owner?: { login?: string } };
+}
+
+interface PullRequestData {
+  repository?: {
+    databaseId?: number;
+    name?: string;
+    owner?: { login?: string };
+    defaultBranchRef?: { name?: string } | null;
+    config?: Blob | null;
+    pullRequest?: {
+      databaseId?: number;
+      number?: number;
+      title?: string;
+      body?: string | null;
+      url?: string;
+      isDraft?: boolean;
+      state?: string;
+      merged?: boolean;
+      author?: { login?: string } | null;
+      baseRefName?: string;
+      headRefOid?: string;
+      isCrossRepository?: boolean;
+      milestone?: {
+        number?: number;
+        title?: string;
+        state?: string;
+        dueOn?: string | null;
+        description?: string | null;
+      } | null;
+      labels?: { nodes?: ({ name?: string } | null)[] | null } | null;
+      closingIssuesReferences?: { nodes?: (IssueNode | null)[] | null } | null;
+      commits?: CommitConnection;
+    } | null;
+    headCommit?: {
+      checkSuites?: {
+        nodes?:
+          | ({
+              app?: { databaseId?: number } | null;
+              checkRuns?: {
+                nodes?: ({ databaseId?: number; name?: string; status?: string } | null)[] | null;
+              } | null;
+            } | null)[]
+          | null;
+      };
+    } | null;
+  } | null;
+  ownerConfig?: { config?: Blob | null } | null;
+  hintedIssue?: { issue?: IssueNode | null } | null;
+}
+
+export class PullRequestNotFoundError extends Error {
+  override name = "PullRequestNotFoundError";
+}
+
+/** Run a query; "not found" errors on optional parts give the partial data, others throw. */
+async function query<T>(
+  graphql: GraphqlFn,
+  document: string,
+  variables: Record<string, unknown>,
+): Promise<T> {
+  try {
+    return (await graphql(document, variables)) as T;
+  } catch (error) {
+    const partial = (error as { data?: unknown }).data;
+    if (isNotFoundOnly(error) && partial !== undefined && partial !== null) return partial as T;
+    throw error;
+  }
+}
+
+function toCommit(node: CommitNode | null): CommitInput[] {
+  const c = node?.commit;
+  if (c?.oid === undefined) return [];
+  const author = c.author ?? {};
+  return [
+    {
+      sha: c.oid,
+      message: c.message ?? "",
+      author: {
+        ...(typeof author.name === "string" ? { name: author.name } : {}),
+        ...(typeof author.email === "string" ? { email: author.email } : {}),
+        ...(typeof author.user?.login === "string" ? { login: author.user.login } : {}),
+      },
+    },
+  ];
+}
+
+function toIssue(
+  node: IssueNode | null | undefined,
+  owner: string,
+  repo: string,
+): LinkedIssue | undefined {
+  if (node?.number === undefined) return undefined;
+  const issueOwner = node.repository?.owner?.login;
+  const issueRepo = node.repository?.name;
+  const sameRepo =
+    issueOwner === undefined ||
+    issueRepo === undefined ||
+    (issueOwner.toLowerCase() === owner.toLowerCase() &&
+      issueRepo.toLowerCase() === repo.toLowerCase());
+  const ref: IssueRef = sameRepo
+    ? { number: node.number }
+    : { owner: issueOwner, repo: issueRepo, number: node.number };
+  return { ref, body: node.body ?? "", state: node.state === "CLOSED" ? "closed" : "open" };
+}
+
+function toCheckRuns(data: PullRequestData): ExistingCheckRun[] {
+  const suites = data.repository?.headCommit?.checkSuites?.nodes ?? [];
+  return suites.flatMap((suite) =>
+    (suite?.checkRuns?.nodes ?? []).flatMap((run) =>
+      run?.databaseId !== undefined && run.name !== undefined
+        ? [
+            {
+              id: run.databaseId,
+              name: run.name,
+              status: (run.status ?? "COMPLETED").toLowerCase(),
+              ...(suite?.app?.databaseId !== undefined ? { appId: suite.app.databaseId } : {}),
+            },
+          ]
+        : [],
+    ),
+  );
+}
+
+export interface ReadParams {
+  owner: string;
+  repo: string;
+  number: number;
+  /** The head SHA of the event: our check runs on it are read in the same request. */
+  headSha: string;
+  /** An issue to read in the same request (the `Issue:` field of the payload's body). */
+  issueHint?: Required<IssueRef>;
+  configPath?: string;
+}
+
+export async function readPullRequest(
+  graphql: GraphqlFn,
+  params: ReadParams,
+): Promise<PullRequestSnapshot> {
+  const { owner, repo, number } = params;
+  const configPath = params.configPath ?? CONFIG_PATH;
+  const hint = params.issueHint;
+  const data = await query<PullRequestData>(graphql, PULL_REQUEST_QUERY, {
+    owner,
+    repo,
+    number,
+    headSha: params.headSha,
+    configExpression: `HEAD:${configPath}`,
+    withIssue: hint !== undefined,
+    issueOwner: hint?.owner ?? owner,
+    issueRepo: hint?.repo ?? repo,
+    issueNumber: hint?.number ?? 0,
+  });
+  let requests = 1;
+  const repository = data?.repository;
+  const pr = repository?.pullRequest;
+  if (repository === undefined || repository === null || pr === undefined || pr === null) {
+    throw new PullRequestNotFoundError(
+      `${owner}/${repo}#${number} could not be read: the repository or pull request was not found, or the app is not installed on it`,
+    );
+  }
+
+  // commits: page beyond the first 100
+  const commits = (pr.commits?.nodes ?? []).flatMap(toCommit);
+  let page = pr.commits?.pageInfo;
+  while (page?.hasNextPage === true && typeof page.endCursor === "string") {
+    const next = await query<{
+      repository?: { pullRequest?: { commits?: CommitConnection } | null } | null;
+    }>(graphql, COMMITS_PAGE_QUERY, { owner, repo, number, cursor: page.endCursor });
+    requests++;
+    const connection = next?.repository?.pullRequest?.commits;
+    commits.push(...(connection?.nodes ?? []).flatMap(toCommit));
+    page = connection?.pageInfo;
+  }
+
+  // linked issues: closing references (keywords and the sidebar), then the hinted issue
+  const linkedIssues: LinkedIssue[] = [];
+  for (const node of pr.closingIssuesReferences?.nodes ?? []) {
+    const issue = toIssue(node, owner, repo);
+    if (issue !== undefined) linkedIssues.push(issue);
+  }
+  const unavailableIssues: IssueRef[] = [];
+  if (hint !== undefined) {
+    const issue = toIssue(
+      data.hintedIssue?.issue
+        ? {
+            ...data.hintedIssue.issue,
+            repository: { name: hint.repo, owner: { login: hint.owner } },
+          }
+        : undefined,
+      owner,
+      repo,
+    );
+    const sameAsHint = (i: LinkedIssue): boolean =>
+      i.ref.number === hint.number &&
+      (i.ref.owner ?? owner).toLowerCase() === hint.owner.toLowerCase() &&
+      (i.ref.repo ?? repo).toLowerCase() === hint.repo.toLowerCase();
+    if (issue === undefined) {
+      if (!linkedIssues.some(sameAsHint)) unavailableIssues.push(hint);
+    } else if (!linkedIssues.some(sameAsHint)) {
+      linkedIssues.push(issue);
+    }
+  }
+
+  const blob = repository.config;
+  const ownerRepoExists = data.ownerConfig !== undefined && data.ownerConfig !== null;
+  const ownerBlob = data.ownerConfig?.config;
+  const { resolution, requests: configRequests } = await resolveConfig(
+    graphql,
+    {
+      owner,
+      repo,
+      path: configPath,
+      ...(typeof blob?.text === "string" ? { text: blob.text } : {}),
+      ...(blob?.isTruncated === true ? { truncated: true } : {}),
+    },
+    ownerRepoExists
+      ? {
+          owner,
+          repo: ".github",
+          path: configPath,
+          ...(typeof ownerBlob?.text === "string" ? { text: ownerBlob.text } : {}),
+          ...(ownerBlob?.isTruncated === true ? { truncated: true } : {}),
+        }
+      : undefined,
+  );
+  requests += configRequests;
+
+  const milestone = pr.milestone;
+  return {
+    repository: {
+      owner: repository.owner?.login ?? owner,
+      repo: repository.name ?? repo,
+      id: repository.databaseId ?? 0,
+      defaultBranch: repository.defaultBranchRef?.name ?? "main",
+    },
+    number: pr.number ?? number,
+    id: pr.databaseId ?? 0,
+    title: pr.title ?? "",
+    body: pr.body ?? "",
+    url: pr.url ?? "",
+    author: pr.author?.login ?? "ghost",
+    labels: (pr.labels?.nodes ?? []).flatMap((l) => (typeof l?.name === "string" ? [l.name] : [])),
+    draft: pr.isDraft === true,
+    state: pr.merged === true ? "merged" : pr.state === "CLOSED" ? "closed" : "open",
+    baseRef: pr.baseRefName ?? "",
+    headSha: pr.headRefOid ?? params.headSha,
+    isCrossRepository: pr.isCrossRepository === true,
+    ...(milestone?.number !== undefined
+      ? {
+          milestone: {
+            number: milestone.number,
+            title: milestone.title ?? "",
+            state: milestone.state === "CLOSED" ? ("closed" as const) : ("open" as const),
+            ...(typeof milestone.dueOn === "string" ? { dueOn: milestone.dueOn } : {}),
+            description: milestone.description ?? "",
+          },
+        }
+      : {}),
+    commits,
+    linkedIssues,
+    unavailableIssues,
+    config: resolution,
+    checkRuns: toCheckRuns(data),
+    checkRunsSha: params.headSha,
+    requests,
+  };
+}
+
+/** One issue's body, or undefined when it does not exist or the app cannot see it. */
+export async function readIssue(
+  graphql: GraphqlFn,
+  ref: Required<IssueRef>,
+): Promise<LinkedIssue | undefined> {
+  const data = await query<{ repository?: { issue?: IssueNode | null } | null }>(
+    graphql,
+    ISSUE_QUERY,
+    {
+      owner: ref.owner,
+      repo: ref.repo,
+      number: ref.number,
+    },
+  );
+  const node = data?.repository?.issue;
+  if (node?.number === undefined) return undefined;
+  return { ref, body: node.body ?? "", state: node.state === "CLOSED" ? "closed" : "open" };
+}
+
+/** Open PRs of owner/repo whose head is `sha` (for checks events that carry none, e.g. forks). */
+export async function findPullRequestsForCommit(
+  graphql: GraphqlFn,
+  params: { owner: string; repo: string; sha: string },
+): Promise<number[]> {
+  const data = await query<{
+    repository?: {
+      object?: {
+        associatedPullRequests?: {
+          nodes?: ({
+            number?: number;
+            state?: string;
+            headRefOid?: string;
+            baseRepository?: { name?: string; owner?: { login?: string } } | null;
+          } | null)[];
+        };
+      } | null;
+    } | null;
+    search?: { nodes?: ({ number?: number; state?: string; headRefOid?: string } | null)[] };
+  }>(graphql, COMMIT_PULL_REQUESTS_QUERY, {
+    owner: params.owner,
+    repo: params.repo,
+    sha: params.sha,
+    search: `repo:${params.owner}/${params.repo} is:pr is:open ${params.sha}`,
+  });
+  const numbers = new Set<number>();
+  const isBase = (b: { name?: string; owner?: { login?: string } } | null | undefined): boolean =>
+    b?.name?.toLowerCase() === params.repo.toLowerCase() &&
+    b?.owner?.login?.toLowerCase() === params.owner.toLowerCase();
+  for (const pr of data?.repository?.object?.associatedPullRequests?.nodes ?? []) {
+    if (
+      pr?.number !== undefined &&
+      pr.state === "OPEN" &&
+      pr.headRefOid === params.sha &&
+      isBase(pr.baseRepository)
+    ) {
+      numbers.add(pr.number);
+    }
+  }
+  for (const pr of data?.search?.nodes ?? []) {
+    if (pr?.number !== undefined && pr.state === "OPEN" && pr.headRefOid === params.sha)
+      numbers.add(pr.number);
+  }
+  return [...numbers].sort((a, b) => a - b);
+}
