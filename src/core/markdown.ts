@@ -113,8 +113,15 @@ export function inlineCode(text: string, options: { inTable?: boolean } = {}): s
 }
 
 /** A markdown table. Cells must already be escaped (they are pasted as they are). */
-export function table(headers: readonly string[], rows: readonly (readonly string[])[]): string {
-  const align = headers.map((h, i) => (i === 0 || h.startsWith("<") ? "---" : "--:"));
+export function table(
+  headers: readonly string[],
+  rows: readonly (readonly string[])[],
+  /** Per column; default: the first column left, the others right (numbers). */
+  alignment?: readonly ("left" | "right")[],
+): string {
+  const align = headers.map((_, i) =>
+    (alignment?.[i] ?? (i === 0 ? "left" : "right")) === "left" ? "---" : "--:",
+  );
   const lines = [`| ${headers.join(" | ")} |`, `| ${align.join(" | ")} |`];
   for (const row of rows) lines.push(`| ${row.join(" | ")} |`);
   return lines.join("\n");

@@ -216,7 +216,7 @@ function renderValueTable(verdict: EvaluatedVerdict, context: RenderContext): st
     ]);
   }
   if (rows.length === 0) return "_No value statement found._";
-  return table(["", "value", "from"], rows);
+  return table(["", "value", "from"], rows, ["left", "left", "left"]);
 }
 
 function headline(verdict: EvaluatedVerdict): string {

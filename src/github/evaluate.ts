@@ -1,0 +1,239 @@
+/**
+ * One evaluation of one pull request: read everything (one GraphQL request for PRs of up to 100
+ * commits), run the pure core, publish the check run (one write). The check always ends
+ * `completed`: a broken config or a failed read is published as such, with what to do.
+ */
+import { DEFAULT_CONFIG } from "../config/schema.js";
+import { type IssueRef, sameIssue } from "../core/issue-ref.js";
+import { renderCheckOutput } from "../core/render.js";
+import { renderConfigProblems, renderEvaluationFailure } from "../core/render-notices.js";
+import { parseValueSection } from "../core/value.js";
+import { evaluatePullRequest, type Verdict } from "../core/verdict.js";
+import {
+  type CheckConclusion,
+  type ChecksApi,
+  findOwnRun,
+  listOwnRuns,
+  publishCheckRun,
+} from "./publish-check.js";
+import { readIssue, readPullRequest } from "./read.js";
+import type { GraphqlFn, PullRequestSnapshot } from "./snapshot.js";
+
+export interface GitHubApi extends ChecksApi {
+  graphql: GraphqlFn;
+}
+
+export interface EvaluationTarget {
+  owner: string;
+  repo: string;
+  number: number;
+  /** The head SHA the event is about. */
+  headSha: string;
+  /** The PR body from the webhook payload, when it has one: lets the read fetch the `Issue:` issue. */
+  bodyHint?: string;
+}
+
+export interface EvaluationSettings {
+  /** Our GitHub App id: our check runs are the ones of this app. */
+  appId?: number;
+  now: () => Date;
+}
+
+export type EvaluationOutcome =
+  | {
+      kind: "published";
+      conclusion: CheckConclusion;
+      checkRunId: number;
+      action: "created" | "updated";
+      headSha: string;
+      verdict?: Verdict;
+      /** GitHub API requests made: reads and the write. */
+      requests: number;
+    }
+  | { kind: "failed"; error: unknown; requests: number };
+
+/** The `Issue:` field of a body, read with the given heading (before the config is known: the default). */
+function issueField(body: string, config = DEFAULT_CONFIG): IssueRef | undefined {
+  return parseValueSection({ body, where: "PR body", config }).parsed.issue;
+}
+
+function absolute(ref: IssueRef, owner: string, repo: string): Required<IssueRef> {
+  return { owner: ref.owner ?? owner, repo: ref.repo ?? repo, number: ref.number };
+}
+
+export async function evaluateAndPublish(
+  api: GitHubApi,
+  target: EvaluationTarget,
+  settings: EvaluationSettings,
+): Promise<EvaluationOutcome> {
+  const { owner, repo } = target;
+  let requests = 0;
+  let snapshot: PullRequestSnapshot;
+  try {
+    const hint = target.bodyHint !== undefined ? issueField(target.bodyHint) : undefined;
+    snapshot = await readPullRequest(api.graphql, {
+      owner,
+      repo,
+      number: target.number,
+      headSha: target.headSha,
+      ...(hint !== undefined ? { issueHint: absolute(hint, owner, repo) } : {}),
+    });
+    requests += snapshot.requests;
+  } catch (error) {
+    requests++;
+    requests += await publishFailureNotice(api, target, settings, error);
+    return { kind: "failed", error, requests };
+  }
+
+  const headSha = snapshot.headSha;
+  try {
+    // A stale event (the PR moved on): evaluate the current head, find its run with REST.
+    let runs = snapshot.checkRuns;
+    if (snapshot.checkRunsSha !== headSha) {
+      const name = snapshot.config.ok ? snapshot.config.config["check-name"] : "cost/value";
+      runs = await listOwnRuns(api, { owner, repo, sha: headSha, name, appId: settings.appId });
+      requests++;
+    }
+
+    if (!snapshot.config.ok) {
+      const name = DEFAULT_CONFIG["check-name"];
+      const result = await publishCheckRun(api, {
+        owner,
+        repo,
+        headSha,
+        name,
+        conclusion: "failure",
+        output: renderConfigProblems({
+          problems: snapshot.config.problems,
+          files: snapshot.config.files
+            .filter((f) => f.text !== undefined)
+            .map((f) => `${f.owner}/${f.repo}:${f.path}`),
+        }),
+        externalId: `pr:${snapshot.number}`,
+        completedAt: settings.now(),
+        ...existing(runs, name, settings.appId),
+      });
+      requests++;
+      return { kind: "published", conclusion: "failure", ...result, headSha, requests };
+    }
+    const config = snapshot.config.config;
+
+    // The `Issue:` field read with the real heading may name an issue the read did not fetch.
+    const linkedIssues = [...snapshot.linkedIssues];
+    const named = issueField(snapshot.body, config);
+    if (named !== undefined) {
+      const ref = absolute(named, owner, repo);
+      const context = { owner, repo };
+      const known =
+        linkedIssues.some((i) => sameIssue(i.ref, ref, context)) ||
+        snapshot.unavailableIssues.some((i) => sameIssue(i, ref, context));
+      if (!known) {
+        const issue = await readIssue(api.graphql, ref);
+        requests++;
+        if (issue !== undefined) linkedIssues.push(issue);
+      }
+    }
+
+    const verdict = evaluatePullRequest({
+      pr: {
+        repository: { owner, repo },
+        number: snapshot.number,
+        title: snapshot.title,
+        body: snapshot.body,
+        author: snapshot.author,
+        labels: snapshot.labels,
+        draft: snapshot.draft,
+        commits: snapshot.commits,
+        linkedIssues,
+      },
+      config,
+    });
+    const output = renderCheckOutput(verdict, {
+      repository: { owner, repo },
+      currency: config.currency,
+      valueHeading: config.value.heading,
+    });
+    const name = config["check-name"];
+    const result = await publishCheckRun(api, {
+      owner,
+      repo,
+      headSha,
+      name,
+      conclusion: verdict.conclusion,
+      output,
+      externalId: `pr:${snapshot.number}`,
+      completedAt: settings.now(),
+      ...existing(runs, name, settings.appId),
+    });
+    requests++;
+    return {
+      kind: "published",
+      conclusion: verdict.conclusion,
+      ...result,
+      headSha,
+      verdict,
+      requests,
+    };
+  } catch (error) {
+    requests++;
+    return { kind: "failed", error, requests };
+  }
+}
+
+function existing(
+  runs: PullRequestSnapshot["checkRuns"],
+  name: string,
+  appId: number | undefined,
+): { existing?: PullRequestSnapshot["checkRuns"][number] } {
+  const run = findOwnRun(runs, name, appId);
+  return run !== undefined ? { existing: run } : {};
+}
+
+function describeError(error: unknown): string {
+  const status = (error as { status?: unknown }).status;
+  if (typeof status === "number") {
+    if (status === 403 || status === 429) return `GitHub's rate limit was reached (HTTP ${status})`;
+    if (status >= 500) return `GitHub answered HTTP ${status} while the PR was being read`;
+    return `GitHub answered HTTP ${status} while the PR was being read`;
+  }
+  return "the pull request could not be read";
+}
+
+/**
+ * The read failed: put a completed run on the head commit that says so (find ours first, so a
+ * retry never leaves two). Returns the requests made; a failure here is only logged by the caller.
+ */
+async function publishFailureNotice(
+  api: GitHubApi,
+  target: EvaluationTarget,
+  settings: EvaluationSettings,
+  error: unknown,
+): Promise<number> {
+  const name = DEFAULT_CONFIG["check-name"];
+  let requests = 0;
+  try {
+    const runs = await listOwnRuns(api, {
+      owner: target.owner,
+      repo: target.repo,
+      sha: target.headSha,
+      name,
+      appId: settings.appId,
+    });
+    requests++;
+    await publishCheckRun(api, {
+      owner: target.owner,
+      repo: target.repo,
+      headSha: target.headSha,
+      name,
+      conclusion: "neutral",
+      output: renderEvaluationFailure({ reason: describeError(error) }),
+      externalId: `pr:${target.number}`,
+      completedAt: settings.now(),
+      ...existing(runs, name, settings.appId),
+    });
+    requests++;
+  } catch {
+    requests++;
+  }
+  return requests;
+}

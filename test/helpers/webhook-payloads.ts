@@ -1,0 +1,109 @@
+/**
+ * Real webhook payload shapes from @octokit/webhooks-examples, re-pointed at our test repository
+ * and pull request. (The examples lack some actions, e.g. `pull_request.edited`: those are derived
+ * from a sibling action, with the fields GitHub adds.)
+ */
+import { createRequire } from "node:module";
+
+interface ExampleGroup {
+  name: string;
+  actions: string[];
+  examples: Record<string, unknown>[];
+}
+
+const require = createRequire(import.meta.url);
+const groups = require("@octokit/webhooks-examples/api.github.com/index.json") as ExampleGroup[];
+
+export const INSTALLATION_ID = 4242;
+
+function example(name: string, action: string): Record<string, unknown> {
+  const group = groups.find((g) => g.name === name);
+  const candidates = group?.examples.filter((e) => e.action === action) ?? [];
+  const chosen = candidates.find((e) => e.installation !== undefined) ?? candidates[0];
+  if (chosen === undefined) throw new Error(`no ${name}.${action} example`);
+  return structuredClone(chosen);
+}
+
+export interface Target {
+  owner: string;
+  repo: string;
+  repoId: number;
+  number: number;
+  headSha: string;
+  body?: string;
+  draft?: boolean;
+  labels?: string[];
+}
+
+function repository(payload: Record<string, unknown>, t: Target): void {
+  const repo = payload.repository as Record<string, unknown>;
+  repo.id = t.repoId;
+  repo.name = t.repo;
+  repo.full_name = `${t.owner}/${t.repo}`;
+  (repo.owner as Record<string, unknown>).login = t.owner;
+  payload.installation = {
+    id: INSTALLATION_ID,
+    node_id: "MDIzOkludGVncmF0aW9uSW5zdGFsbGF0aW9uNDI0Mg==",
+  };
+}
+
+/** A `pull_request` payload for `action` (edited is derived from opened). */
+export function pullRequestPayload(
+  action: string,
+  t: Target,
+  extra: Record<string, unknown> = {},
+): Record<string, unknown> {
+  const payload = example("pull_request", action === "edited" ? "opened" : action);
+  payload.action = action;
+  repository(payload, t);
+  const pr = payload.pull_request as Record<string, unknown>;
+  pr.number = t.number;
+  pr.body = t.body ?? "";
+  pr.draft = t.draft ?? false;
+  pr.labels = (t.labels ?? []).map((name, i) => ({ id: i + 1, name }));
+  (pr.head as Record<string, unknown>).sha = t.headSha;
+  const base = pr.base as Record<string, unknown>;
+  base.repo = { ...(base.repo as Record<string, unknown>), id: t.repoId, name: t.repo };
+  payload.number = t.number;
+  return { ...payload, ...extra };
+}
+
+/** A `check_suite` payload (`requested`/`rerequested`) for our app at `t.headSha`. */
+export function checkSuitePayload(
+  action: "requested" | "rerequested",
+  t: Target,
+  appId: number,
+  pullRequests: number[] = [t.number],
+): Record<string, unknown> {
+  const payload = example("check_suite", action);
+  repository(payload, t);
+  const suite = payload.check_suite as Record<string, unknown>;
+  suite.head_sha = t.headSha;
+  (suite.app as Record<string, unknown>).id = appId;
+  suite.pull_requests = pullRequests.map((number) => ({
+    number,
+    head: { sha: t.headSha },
+    base: { repo: { id: t.repoId } },
+  }));
+  return payload;
+}
+
+/** A `check_run.rerequested` payload ("Re-run" in the Checks tab). */
+export function checkRunPayload(
+  t: Target,
+  appId: number,
+  pullRequests: number[] = [t.number],
+): Record<string, unknown> {
+  const payload = example("check_run", "rerequested");
+  repository(payload, t);
+  const run = payload.check_run as Record<string, unknown>;
+  run.head_sha = t.headSha;
+  run.name = "cost/value";
+  (run.app as Record<string, unknown>).id = appId;
+  run.pull_requests = pullRequests.map((number) => ({
+    number,
+    head: { sha: t.headSha },
+    base: { repo: { id: t.repoId } },
+  }));
+  return payload;
+}
