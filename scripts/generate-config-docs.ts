@@ -13,7 +13,7 @@ export function replaceBlock(text: string, name: string, content: string): strin
   const end = `<!-- end:${name} -->`;
   const from = text.indexOf(start);
   const to = text.indexOf(end);
-  if (from < 0 || to < from) throw new Error(`docs/configuration.md lacks the ${start} block`);
+  if (from < 0 || to < from) throw new Error(`the file lacks the ${start} block`);
   return `${text.slice(0, from + start.length)}\n${content}\n${text.slice(to)}`;
 }
 
