@@ -45,9 +45,30 @@ class KeyedQueue {
   }
 }
 
+/** PR head commits evaluated in the last minutes (to skip a check_suite.requested twin). */
+class RecentEvaluations {
+  static readonly TTL_MS = 10 * 60 * 1000;
+  static readonly MAX = 10_000;
+  readonly #seen = new Map<string, number>();
+
+  add(pr: string, sha: string): void {
+    if (this.#seen.size >= RecentEvaluations.MAX) {
+      const oldest = this.#seen.keys().next().value;
+      if (oldest !== undefined) this.#seen.delete(oldest);
+    }
+    this.#seen.set(`${pr}@${sha}`, Date.now());
+  }
+
+  has(pr: string, sha: string): boolean {
+    const at = this.#seen.get(`${pr}@${sha}`);
+    return at !== undefined && Date.now() - at < RecentEvaluations.TTL_MS;
+  }
+}
+
 export function createCostValueApp(options: CostValueOptions = {}): ApplicationFunction {
   const now = options.now ?? (() => new Date());
   const queue = new KeyedQueue();
+  const recent = new RecentEvaluations();
 
   return (app: Probot) => {
     async function evaluate(context: Context, target: EvaluationTarget): Promise<void> {
@@ -63,6 +84,7 @@ export function createCostValueApp(options: CostValueOptions = {}): ApplicationF
         ),
       );
       options.onEvaluated?.(outcome, target);
+      if (outcome.kind === "published") recent.add(key, outcome.headSha);
       const where = `${target.owner}/${target.repo}#${target.number}`;
       if (outcome.kind === "failed") {
         context.log.error(
@@ -107,6 +129,7 @@ export function createCostValueApp(options: CostValueOptions = {}): ApplicationF
       context: Context,
       sha: string,
       pullRequests: readonly { number: number; base?: { repo?: { id?: number } } }[],
+      mode: "requested" | "rerequested",
     ): Promise<void> {
       const repository = (
         context.payload as { repository: { id: number; name: string; owner: { login: string } } }
@@ -117,7 +140,11 @@ export function createCostValueApp(options: CostValueOptions = {}): ApplicationF
       let numbers = pullRequests
         .filter((p) => p.base?.repo?.id === undefined || p.base.repo.id === repository.id)
         .map((p) => p.number);
-      if (numbers.length === 0) {
+      if (mode === "requested") {
+        // a push: pull_request.synchronize brings the same news; skip what it already evaluated.
+        // No PR listed means a branch without a PR (forks get no check_suite events at all).
+        numbers = numbers.filter((n) => !recent.has(`${owner}/${repo}#${n}`.toLowerCase(), sha));
+      } else if (numbers.length === 0) {
         numbers = await findPullRequestsForCommit(
           (query, variables) => context.octokit.graphql(query, variables),
           { owner, repo, sha },
@@ -129,13 +156,14 @@ export function createCostValueApp(options: CostValueOptions = {}): ApplicationF
     app.on(["check_suite.requested", "check_suite.rerequested"], async (context) => {
       const suite = context.payload.check_suite;
       if (!isOurs(suite.app?.id ?? undefined)) return;
-      await evaluateCommit(context, suite.head_sha, suite.pull_requests ?? []);
+      const mode = context.payload.action === "requested" ? "requested" : "rerequested";
+      await evaluateCommit(context, suite.head_sha, suite.pull_requests ?? [], mode);
     });
 
     app.on("check_run.rerequested", async (context) => {
       const run = context.payload.check_run;
       if (!isOurs(run.app?.id ?? undefined)) return;
-      await evaluateCommit(context, run.head_sha, run.pull_requests ?? []);
+      await evaluateCommit(context, run.head_sha, run.pull_requests ?? [], "rerequested");
     });
   };
 }

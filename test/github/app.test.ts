@@ -301,6 +301,27 @@ describe("checks events", () => {
     expect(onlyRun().conclusion).toBe("success");
   });
 
+  it("does not evaluate a push twice (pull_request.synchronize, then check_suite.requested)", async () => {
+    const pr = addPr({ closingIssues: [{ number: 12 }] });
+    await receive("pull_request", pullRequestPayload("synchronize", target(pr)));
+    await receive("check_suite", checkSuitePayload("requested", target(pr), APP_ID));
+    expect(github.count()).toEqual({ total: 2, reads: 1, writes: 1 });
+  });
+
+  it("spends nothing on a push to a branch without a PR", async () => {
+    const pr = addPr();
+    await receive("check_suite", checkSuitePayload("requested", target(pr), APP_ID, []));
+    expect(github.requests).toHaveLength(0);
+  });
+
+  it("re-evaluates on check_suite.rerequested even right after an evaluation", async () => {
+    const pr = addPr({ closingIssues: [{ number: 12 }] });
+    await receive("pull_request", pullRequestPayload("opened", target(pr)));
+    await receive("check_suite", checkSuitePayload("rerequested", target(pr), APP_ID));
+    expect(github.count()).toEqual({ total: 4, reads: 2, writes: 2 });
+    expect(onlyRun().writes).toHaveLength(2);
+  });
+
   it("ignores other apps' check suites and runs (0 API calls)", async () => {
     const pr = addPr();
     await receive("check_suite", checkSuitePayload("rerequested", target(pr), 999));
