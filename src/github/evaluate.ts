@@ -191,11 +191,9 @@ function existing(
 
 function describeError(error: unknown): string {
   const status = (error as { status?: unknown }).status;
-  if (typeof status === "number") {
-    if (status === 403 || status === 429) return `GitHub's rate limit was reached (HTTP ${status})`;
-    if (status >= 500) return `GitHub answered HTTP ${status} while the PR was being read`;
+  if (status === 403 || status === 429) return `GitHub's rate limit was reached (HTTP ${status})`;
+  if (typeof status === "number")
     return `GitHub answered HTTP ${status} while the PR was being read`;
-  }
   return "the pull request could not be read";
 }
 

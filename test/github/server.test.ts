@@ -3,8 +3,7 @@
  * signed deliveries over a socket. Unsigned or wrongly signed deliveries are refused with 4xx and
  * nothing is written to GitHub.
  */
-import { createHmac, generateKeyPairSync } from "node:crypto";
-import { createServer } from "node:net";
+import { createHmac } from "node:crypto";
 import nock from "nock";
 import pino from "pino";
 import { Probot, Server } from "probot";
@@ -12,26 +11,17 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createCostValueApp } from "../../src/github/app.js";
 import { commitsOf, FakeGitHub } from "../helpers/fake-github.js";
 import { GitHubMock } from "../helpers/github-mock.js";
-import { APP_ID, PINNED_NOW, TestOctokit } from "../helpers/probot.js";
+import {
+  APP_ID,
+  freePort,
+  PINNED_NOW,
+  TestOctokit,
+  throwawayPrivateKey,
+} from "../helpers/probot.js";
 import { INSTALLATION_ID, pullRequestPayload } from "../helpers/webhook-payloads.js";
 
 const SECRET = "test-webhook-secret";
-const { privateKey } = generateKeyPairSync("rsa", {
-  modulusLength: 2048,
-  privateKeyEncoding: { type: "pkcs1", format: "pem" },
-  publicKeyEncoding: { type: "spki", format: "pem" },
-});
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once("error", reject);
-    probe.listen(0, "127.0.0.1", () => {
-      const address = probe.address();
-      probe.close(() => resolve(typeof address === "object" && address ? address.port : 0));
-    });
-  });
-}
+const privateKey = throwawayPrivateKey();
 
 let server: Server;
 let port: number;

@@ -3,25 +3,11 @@
  * a secret, and refuses to start in production with Probot's default webhook secret.
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { generateKeyPairSync } from "node:crypto";
-import { createServer } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
+import { freePort, throwawayPrivateKey } from "../helpers/probot.js";
 
 const root = new URL("../../", import.meta.url).pathname;
-const { privateKey } = generateKeyPairSync("rsa", {
-  modulusLength: 2048,
-  privateKeyEncoding: { type: "pkcs1", format: "pem" },
-  publicKeyEncoding: { type: "spki", format: "pem" },
-});
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const probe = createServer().listen(0, "127.0.0.1", () => {
-      const address = probe.address();
-      probe.close(() => resolve(typeof address === "object" && address ? address.port : 0));
-    });
-  });
-}
+const privateKey = throwawayPrivateKey();
 
 let child: ChildProcess | undefined;
 afterEach(() => {

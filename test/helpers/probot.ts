@@ -3,6 +3,8 @@
  * throttling off (function form: the object form is overridden by Probot's own options), logs
  * silent, and the network closed except what nock answers.
  */
+import { generateKeyPairSync } from "node:crypto";
+import { createServer } from "node:net";
 import nock from "nock";
 import pino from "pino";
 import { Probot, ProbotOctokit } from "probot";
@@ -30,4 +32,25 @@ export async function testProbot(options: CostValueOptions = {}): Promise<Probot
   });
   await probot.load(createCostValueApp({ appId: APP_ID, now: () => PINNED_NOW, ...options }));
   return probot;
+}
+
+/** A throwaway RSA key for real app authentication in tests (never committed). */
+export function throwawayPrivateKey(): string {
+  return generateKeyPairSync("rsa", {
+    modulusLength: 2048,
+    privateKeyEncoding: { type: "pkcs1", format: "pem" },
+    publicKeyEncoding: { type: "spki", format: "pem" },
+  }).privateKey;
+}
+
+/** A TCP port free on 127.0.0.1 right now (Probot's server treats port 0 as 3000). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once("error", reject);
+    probe.listen(0, "127.0.0.1", () => {
+      const address = probe.address();
+      probe.close(() => resolve(typeof address === "object" && address ? address.port : 0));
+    });
+  });
 }
