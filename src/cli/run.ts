@@ -6,6 +6,7 @@ import { readFileSync } from "node:fs";
 import { Command, CommanderError } from "commander";
 import { runCheckCommand } from "./check-command.js";
 import { type CliIo, EXIT } from "./io.js";
+import { runMigrateCommand } from "./migrate-command.js";
 import { runTrailersCommand } from "./trailers-command.js";
 
 // src/cli/run.ts and dist/cli/run.js both sit two levels below package.json
@@ -82,6 +83,22 @@ Examples:
     )
     .action(async (options) => {
       setExit(await runCheckCommand(options, io));
+    });
+
+  program
+    .command("migrate")
+    .description(
+      "Apply the database migrations: PostgreSQL at DATABASE_URL, else PGlite in COST_VALUE_DATA_DIR (default ./.data).",
+    )
+    .addHelpText(
+      "after",
+      `
+Examples:
+  DATABASE_URL=postgres://user@db.example/cost_value npx cost-value migrate
+  COST_VALUE_DATA_DIR=/var/lib/cost-value npx cost-value migrate`,
+    )
+    .action(async () => {
+      setExit(await runMigrateCommand(io));
     });
 
   return program;

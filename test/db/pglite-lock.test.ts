@@ -1,0 +1,50 @@
+import { spawn } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { DataDirLockedError, databaseOptionsFromEnv, openDatabase } from "../../src/db/database.js";
+
+describe("the PGlite data directory", () => {
+  it("persists data and is guarded against a second open", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "cv-pglite-"));
+    const db = await openDatabase({ dataDir: dir });
+    await db.pool.query("CREATE TABLE t (x int); INSERT INTO t VALUES (42)");
+    await expect(openDatabase({ dataDir: dir })).rejects.toThrow(DataDirLockedError);
+    await db.close();
+    const again = await openDatabase({ dataDir: dir });
+    const { rows } = await again.pool.query("SELECT x FROM t");
+    expect(rows).toEqual([{ x: 42 }]);
+    await again.close();
+  }, 60_000);
+
+  it("refuses a directory held by another live process, naming it and the fix", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "cv-pglite-"));
+    const holder = spawn(process.execPath, ["-e", "setTimeout(() => {}, 60000)"]);
+    try {
+      writeFileSync(join(dir, "cost-value.lock"), String(holder.pid));
+      await expect(openDatabase({ dataDir: dir })).rejects.toThrow(
+        new RegExp(`in use by process ${holder.pid}.*COST_VALUE_DATA_DIR`),
+      );
+    } finally {
+      holder.kill();
+    }
+  });
+
+  it("takes over a lock left by a process that died", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "cv-pglite-"));
+    writeFileSync(join(dir, "cost-value.lock"), "999999999");
+    const db = await openDatabase({ dataDir: dir });
+    await db.close();
+  }, 60_000);
+
+  it("is chosen when DATABASE_URL is not set", () => {
+    expect(databaseOptionsFromEnv({})).toEqual({ dataDir: "./.data" });
+    expect(databaseOptionsFromEnv({ COST_VALUE_DATA_DIR: "/var/lib/cv" })).toEqual({
+      dataDir: "/var/lib/cv",
+    });
+    expect(databaseOptionsFromEnv({ DATABASE_URL: "postgres://u@h/db" })).toEqual({
+      url: "postgres://u@h/db",
+    });
+  });
+});
