@@ -56,6 +56,8 @@ describe(".env.example", () => {
       "GHE_HOST",
       "GHE_PROTOCOL",
       "NODE_ENV",
+      "DATABASE_URL",
+      "COST_VALUE_DATA_DIR",
     ]) {
       expect(env).toMatch(new RegExp(`^${name}=`, "m"));
     }
