@@ -1,0 +1,578 @@
+/**
+ * The ledger: what each evaluation recorded, and the aggregates read back from it. Every write
+ * recomputes and upserts a PR's record from the source (no counters); every total is a SQL
+ * aggregate. Queries always filter on the installation, so one tenant never sees another's data.
+ */
+import type pg from "pg";
+import type { RollupData, RollupPullRequest } from "../core/rollup.js";
+
+/** A pool or a client inside a transaction. */
+export type Queryable = Pick<pg.PoolClient, "query">;
+
+export interface IssueKey {
+  owner: string;
+  repo: string;
+  number: number;
+}
+
+export interface PullRequestRecord {
+  installationId: number;
+  repository: { id: number; owner: string; name: string };
+  number: number;
+  githubId: number;
+  title: string;
+  author: string;
+  state: "open" | "merged" | "closed";
+  draft: boolean;
+  milestoneNumber?: number;
+  headSha: string;
+  currency: string;
+  valueComplete: boolean;
+  valueType?: string;
+  worthMicros?: bigint;
+  budgetMicros?: bigint;
+  worthOrigin?: string;
+  budgetOrigin?: string;
+  issue?: IssueKey;
+  costMicros: bigint;
+  tokens: {
+    input: number;
+    output: number;
+    cacheRead: number;
+    cacheWrite: number;
+    unspecified: number;
+  };
+  commitCount: number;
+  commitsWithCost: number;
+  agentCommitsWithoutCost: number;
+  unpricedModels: string[];
+  conclusion: string;
+  checkRunId?: number;
+  /** When the source was read: an older read never overwrites a newer one. */
+  evaluatedAt: Date;
+  models: {
+    model: string;
+    priced: boolean;
+    costMicros?: bigint;
+    tokens: PullRequestRecord["tokens"];
+  }[];
+  commits: {
+    sha: string;
+    costSource: string;
+    costMicros: bigint;
+    agent?: string;
+    agentWithoutCost: boolean;
+  }[];
+  linkedIssues: IssueKey[];
+}
+
+export interface MilestoneRecord {
+  installationId: number;
+  repository: { id: number; owner: string; name: string };
+  number: number;
+  title: string;
+  state: "open" | "closed";
+  dueOn?: Date;
+  budget?: { micros: bigint; currency: string };
+}
+
+async function upsertRepository(
+  db: Queryable,
+  installationId: number,
+  repository: { id: number; owner: string; name: string },
+): Promise<void> {
+  await db.query(
+    `INSERT INTO installations (id, account_login) VALUES ($1, $2)
+     ON CONFLICT (id) DO NOTHING`,
+    [installationId, repository.owner],
+  );
+  await db.query(
+    `INSERT INTO repositories (id, installation_id, owner, name) VALUES ($1, $2, $3, $4)
+     ON CONFLICT (id) DO UPDATE SET installation_id = EXCLUDED.installation_id, owner = EXCLUDED.owner,
+       name = EXCLUDED.name, updated_at = now()`,
+    [repository.id, installationId, repository.owner, repository.name],
+  );
+}
+
+export async function upsertMilestone(db: Queryable, m: MilestoneRecord): Promise<void> {
+  await upsertRepository(db, m.installationId, m.repository);
+  await db.query(
+    `INSERT INTO milestones (repository_id, number, title, state, due_on, budget_micros, budget_currency)
+     VALUES ($1, $2, $3, $4, $5, $6, $7)
+     ON CONFLICT (repository_id, number) DO UPDATE SET title = EXCLUDED.title, state = EXCLUDED.state,
+       due_on = EXCLUDED.due_on, budget_micros = EXCLUDED.budget_micros,
+       budget_currency = EXCLUDED.budget_currency, updated_at = now()`,
+    [
+      m.repository.id,
+      m.number,
+      m.title,
+      m.state,
+      m.dueOn ?? null,
+      m.budget?.micros.toString() ?? null,
+      m.budget?.currency ?? null,
+    ],
+  );
+}
+
+export async function deleteMilestone(
+  db: Queryable,
+  repositoryId: number,
+  number: number,
+): Promise<void> {
+  await db.query("DELETE FROM milestones WHERE repository_id = $1 AND number = $2", [
+    repositoryId,
+    number,
+  ]);
+  await db.query("DELETE FROM rollup_posts WHERE repository_id = $1 AND milestone_number = $2", [
+    repositoryId,
+    number,
+  ]);
+}
+
+/**
+ * Record one evaluation. Returns false when the stored record is from a newer read (this one is
+ * stale and changes nothing).
+ */
+export async function recordPullRequest(db: Queryable, r: PullRequestRecord): Promise<boolean> {
+  await upsertRepository(db, r.installationId, r.repository);
+  const key = [r.installationId, r.repository.id, r.number];
+  const upsert = await db.query(
+    `INSERT INTO pull_requests (installation_id, repository_id, number, github_id, title, author, state, draft,
+       milestone_number, head_sha, currency, value_complete, value_type, worth_micros, budget_micros,
+       worth_origin, budget_origin, issue_owner, issue_repo, issue_number, cost_micros, tokens_input,
+       tokens_output, tokens_cache_read, tokens_cache_write, tokens_unspecified, commit_count,
+       commits_with_cost, agent_commits_without_cost, unpriced_models, conclusion, check_run_id,
+       evaluated_at)
+     VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22,$23,$24,$25,$26,
+       $27,$28,$29,$30,$31,$32,$33)
+     ON CONFLICT (installation_id, repository_id, number) DO UPDATE SET
+       github_id = EXCLUDED.github_id, title = EXCLUDED.title, author = EXCLUDED.author,
+       state = EXCLUDED.state, draft = EXCLUDED.draft, milestone_number = EXCLUDED.milestone_number,
+       head_sha = EXCLUDED.head_sha, currency = EXCLUDED.currency,
+       value_complete = EXCLUDED.value_complete, value_type = EXCLUDED.value_type,
+       worth_micros = EXCLUDED.worth_micros, budget_micros = EXCLUDED.budget_micros,
+       worth_origin = EXCLUDED.worth_origin, budget_origin = EXCLUDED.budget_origin,
+       issue_owner = EXCLUDED.issue_owner, issue_repo = EXCLUDED.issue_repo,
+       issue_number = EXCLUDED.issue_number, cost_micros = EXCLUDED.cost_micros,
+       tokens_input = EXCLUDED.tokens_input, tokens_output = EXCLUDED.tokens_output,
+       tokens_cache_read = EXCLUDED.tokens_cache_read, tokens_cache_write = EXCLUDED.tokens_cache_write,
+       tokens_unspecified = EXCLUDED.tokens_unspecified, commit_count = EXCLUDED.commit_count,
+       commits_with_cost = EXCLUDED.commits_with_cost,
+       agent_commits_without_cost = EXCLUDED.agent_commits_without_cost,
+       unpriced_models = EXCLUDED.unpriced_models, conclusion = EXCLUDED.conclusion,
+       check_run_id = COALESCE(EXCLUDED.check_run_id, pull_requests.check_run_id),
+       evaluated_at = EXCLUDED.evaluated_at, updated_at = now()
+     WHERE pull_requests.evaluated_at <= EXCLUDED.evaluated_at`,
+    [
+      ...key,
+      r.githubId,
+      r.title,
+      r.author,
+      r.state,
+      r.draft,
+      r.milestoneNumber ?? null,
+      r.headSha,
+      r.currency,
+      r.valueComplete,
+      r.valueType ?? null,
+      r.worthMicros?.toString() ?? null,
+      r.budgetMicros?.toString() ?? null,
+      r.worthOrigin ?? null,
+      r.budgetOrigin ?? null,
+      r.issue?.owner ?? null,
+      r.issue?.repo ?? null,
+      r.issue?.number ?? null,
+      r.costMicros.toString(),
+      r.tokens.input,
+      r.tokens.output,
+      r.tokens.cacheRead,
+      r.tokens.cacheWrite,
+      r.tokens.unspecified,
+      r.commitCount,
+      r.commitsWithCost,
+      r.agentCommitsWithoutCost,
+      r.unpricedModels,
+      r.conclusion,
+      r.checkRunId ?? null,
+      r.evaluatedAt,
+    ],
+  );
+  if (upsert.rowCount === 0) return false;
+
+  // the PR's children are replaced as a whole (recomputed from the source)
+  await db.query(
+    "DELETE FROM pull_request_models WHERE installation_id = $1 AND repository_id = $2 AND number = $3",
+    key,
+  );
+  for (const m of r.models) {
+    await db.query(
+      `INSERT INTO pull_request_models (installation_id, repository_id, number, model, priced, cost_micros,
+         tokens_input, tokens_output, tokens_cache_read, tokens_cache_write, tokens_unspecified)
+       VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11)`,
+      [
+        ...key,
+        m.model,
+        m.priced,
+        m.costMicros?.toString() ?? null,
+        m.tokens.input,
+        m.tokens.output,
+        m.tokens.cacheRead,
+        m.tokens.cacheWrite,
+        m.tokens.unspecified,
+      ],
+    );
+  }
+  await db.query(
+    "DELETE FROM pull_request_commits WHERE installation_id = $1 AND repository_id = $2 AND number = $3",
+    key,
+  );
+  if (r.commits.length > 0) {
+    await db.query(
+      `INSERT INTO commits (repository_id, sha, cost_source, cost_micros, agent, agent_without_cost)
+       SELECT $1, * FROM unnest($2::text[], $3::text[], $4::bigint[], $5::text[], $6::boolean[])
+       ON CONFLICT (repository_id, sha) DO UPDATE SET cost_source = EXCLUDED.cost_source,
+         cost_micros = EXCLUDED.cost_micros, agent = EXCLUDED.agent,
+         agent_without_cost = EXCLUDED.agent_without_cost`,
+      [
+        r.repository.id,
+        r.commits.map((c) => c.sha),
+        r.commits.map((c) => c.costSource),
+        r.commits.map((c) => c.costMicros.toString()),
+        r.commits.map((c) => c.agent ?? null),
+        r.commits.map((c) => c.agentWithoutCost),
+      ],
+    );
+    await db.query(
+      `INSERT INTO pull_request_commits (installation_id, repository_id, number, sha, position)
+       SELECT $1, $2, $3, sha, position FROM unnest($4::text[]) WITH ORDINALITY AS c(sha, position)
+       ON CONFLICT DO NOTHING`,
+      [...key, r.commits.map((c) => c.sha)],
+    );
+  }
+  await db.query(
+    "DELETE FROM pull_request_issues WHERE installation_id = $1 AND repository_id = $2 AND number = $3",
+    key,
+  );
+  for (const issue of r.linkedIssues) {
+    await db.query(
+      `INSERT INTO pull_request_issues (installation_id, repository_id, number, issue_owner, issue_repo, issue_number)
+       VALUES ($1,$2,$3,$4,$5,$6) ON CONFLICT DO NOTHING`,
+      [...key, issue.owner, issue.repo, issue.number],
+    );
+  }
+  return true;
+}
+
+/** A work item's spend over its PRs other than `excluding` (in this installation). */
+export async function workItemSpend(
+  db: Queryable,
+  params: {
+    installationId: number;
+    issue: IssueKey;
+    excluding: { repositoryId: number; number: number };
+  },
+): Promise<{ micros: bigint; pullRequests: number }> {
+  const { rows } = await db.query<{ micros: string; prs: string }>(
+    `SELECT COALESCE(sum(cost_micros), 0)::text AS micros, count(*)::text AS prs
+     FROM pull_requests
+     WHERE installation_id = $1 AND lower(issue_owner) = lower($2) AND lower(issue_repo) = lower($3)
+       AND issue_number = $4 AND NOT (repository_id = $5 AND number = $6)`,
+    [
+      params.installationId,
+      params.issue.owner,
+      params.issue.repo,
+      params.issue.number,
+      params.excluding.repositoryId,
+      params.excluding.number,
+    ],
+  );
+  return { micros: BigInt(rows[0]?.micros ?? "0"), pullRequests: Number(rows[0]?.prs ?? "0") };
+}
+
+export async function deleteInstallation(db: Queryable, installationId: number): Promise<void> {
+  await db.query("DELETE FROM pull_requests WHERE installation_id = $1", [installationId]);
+  await db.query("DELETE FROM rollup_posts WHERE installation_id = $1", [installationId]);
+  await db.query("DELETE FROM installations WHERE id = $1", [installationId]);
+}
+
+export async function findMilestoneByTitle(
+  db: Queryable,
+  params: { installationId: number; repositoryId: number; title: string },
+): Promise<number | undefined> {
+  const { rows } = await db.query<{ number: number }>(
+    `SELECT m.number FROM milestones m JOIN repositories r ON r.id = m.repository_id
+     WHERE r.installation_id = $1 AND m.repository_id = $2 AND lower(m.title) = lower($3)
+     ORDER BY m.number DESC LIMIT 1`,
+    [params.installationId, params.repositoryId, params.title.trim()],
+  );
+  return rows[0]?.number;
+}
+
+const issueLabel = (
+  owner: string | null,
+  repo: string | null,
+  number: number | null,
+  here: { owner: string; repo: string },
+): string | undefined => {
+  if (owner === null || repo === null || number === null) return undefined;
+  return owner.toLowerCase() === here.owner.toLowerCase() &&
+    repo.toLowerCase() === here.repo.toLowerCase()
+    ? `#${number}`
+    : `${owner}/${repo}#${number}`;
+};
+
+/** Everything a milestone's rollup shows, computed with SQL aggregates. */
+export async function readRollup(
+  db: Queryable,
+  params: {
+    installationId: number;
+    repositoryId: number;
+    milestoneNumber: number;
+    currency: string;
+  },
+): Promise<RollupData | undefined> {
+  const scope = [params.installationId, params.repositoryId, params.milestoneNumber];
+  const milestone = await db.query<{
+    owner: string;
+    name: string;
+    title: string;
+    state: "open" | "closed";
+    due_on: Date | null;
+    budget_micros: string | null;
+    budget_currency: string | null;
+  }>(
+    `SELECT r.owner, r.name, m.title, m.state, m.due_on, m.budget_micros::text, m.budget_currency
+     FROM milestones m JOIN repositories r ON r.id = m.repository_id
+     WHERE r.installation_id = $1 AND m.repository_id = $2 AND m.number = $3`,
+    scope,
+  );
+  const ms = milestone.rows[0];
+  if (ms === undefined) return undefined;
+  const here = { owner: ms.owner, repo: ms.name };
+  const prScope = `installation_id = $1 AND repository_id = $2 AND milestone_number = $3 AND currency = $4`;
+  const args = [...scope, params.currency];
+
+  // worth once per work item: the largest worth stated by its PRs; PRs with no issue count alone
+  const workItemsSql = `
+    SELECT COALESCE(lower(issue_owner) || '/' || lower(issue_repo) || '#' || issue_number, 'pr:' || number) AS item,
+           min(issue_owner) AS issue_owner, min(issue_repo) AS issue_repo, min(issue_number) AS issue_number,
+           min(number) AS first_pr, sum(cost_micros) AS spend, max(budget_micros) AS budget,
+           max(worth_micros) AS worth, count(*) AS prs, min(value_type) AS value_type
+    FROM pull_requests WHERE ${prScope} GROUP BY 1`;
+  const totals = await db.query<{
+    spend: string;
+    worth: string;
+    merged: string;
+    open: string;
+    closed: string;
+    first_activity: Date | null;
+  }>(
+    `WITH items AS (${workItemsSql})
+     SELECT (SELECT COALESCE(sum(cost_micros), 0) FROM pull_requests WHERE ${prScope})::text AS spend,
+            (SELECT COALESCE(sum(worth), 0) FROM items)::text AS worth,
+            (SELECT count(*) FROM pull_requests WHERE ${prScope} AND state = 'merged')::text AS merged,
+            (SELECT count(*) FROM pull_requests WHERE ${prScope} AND state = 'open')::text AS open,
+            (SELECT count(*) FROM pull_requests WHERE ${prScope} AND state = 'closed')::text AS closed,
+            (SELECT min(created_at) FROM pull_requests WHERE ${prScope}) AS first_activity`,
+    args,
+  );
+  const byType = await db.query<{ type: string; spend: string; worth: string; prs: string }>(
+    `WITH items AS (${workItemsSql})
+     SELECT COALESCE(value_type, '(none)') AS type, sum(spend)::text AS spend,
+            COALESCE(sum(worth), 0)::text AS worth, sum(prs)::text AS prs
+     FROM items GROUP BY 1 ORDER BY sum(spend) DESC, 1`,
+    args,
+  );
+  const items = await db.query<{
+    issue_owner: string | null;
+    issue_repo: string | null;
+    issue_number: number | null;
+    first_pr: number;
+    spend: string;
+    budget: string | null;
+    worth: string | null;
+    prs: string;
+  }>(
+    `SELECT issue_owner, issue_repo, issue_number, first_pr, spend::text, budget::text, worth::text, prs::text
+     FROM (${workItemsSql}) items ORDER BY items.spend DESC, items.item LIMIT 200`,
+    args,
+  );
+  const prColumns = `number, title, state, cost_micros::text AS spend, value_type, worth_micros::text AS worth,
+    issue_owner, issue_repo, issue_number, agent_commits_without_cost, value_complete`;
+  type PrRow = {
+    number: number;
+    title: string;
+    state: "open" | "merged" | "closed";
+    spend: string;
+    value_type: string | null;
+    worth: string | null;
+    issue_owner: string | null;
+    issue_repo: string | null;
+    issue_number: number | null;
+    agent_commits_without_cost: number;
+  };
+  const toPr = (row: PrRow): RollupPullRequest => {
+    const issue = issueLabel(row.issue_owner, row.issue_repo, row.issue_number, here);
+    return {
+      number: row.number,
+      title: row.title,
+      state: row.state,
+      spend: BigInt(row.spend),
+      ...(row.value_type !== null ? { valueType: row.value_type } : {}),
+      ...(row.worth !== null ? { worth: BigInt(row.worth) } : {}),
+      ...(issue !== undefined ? { issue } : {}),
+      agentCommitsWithoutCost: row.agent_commits_without_cost,
+    };
+  };
+  const costliest = await db.query<PrRow>(
+    `SELECT ${prColumns} FROM pull_requests WHERE ${prScope} AND cost_micros > 0
+     ORDER BY cost_micros DESC, number LIMIT 10`,
+    args,
+  );
+  const withoutValue = await db.query<PrRow>(
+    `SELECT ${prColumns} FROM pull_requests WHERE ${prScope} AND NOT value_complete ORDER BY number LIMIT 200`,
+    args,
+  );
+  const withoutCost = await db.query<PrRow>(
+    `SELECT ${prColumns} FROM pull_requests WHERE ${prScope} AND agent_commits_without_cost > 0
+     ORDER BY agent_commits_without_cost DESC, number LIMIT 200`,
+    args,
+  );
+  const unpriced = await db.query<{ model: string; prs: string }>(
+    `SELECT model, count(*)::text AS prs FROM pull_requests, unnest(unpriced_models) AS model
+     WHERE ${prScope} GROUP BY model ORDER BY count(*) DESC, model LIMIT 200`,
+    args,
+  );
+  const overTime = await db.query<{ day: string; cumulative: string }>(
+    `SELECT day, (sum(spend) OVER (ORDER BY day))::text AS cumulative FROM (
+       SELECT to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day, sum(cost_micros) AS spend
+       FROM pull_requests WHERE ${prScope} GROUP BY 1) d ORDER BY day`,
+    args,
+  );
+
+  const t = totals.rows[0];
+  const budget =
+    ms.budget_micros !== null && ms.budget_currency === params.currency
+      ? BigInt(ms.budget_micros)
+      : undefined;
+  return {
+    repository: here,
+    milestone: {
+      number: params.milestoneNumber,
+      title: ms.title,
+      state: ms.state,
+      ...(ms.due_on !== null ? { dueOn: new Date(ms.due_on) } : {}),
+      ...(budget !== undefined ? { budget } : {}),
+    },
+    currency: params.currency,
+    spend: BigInt(t?.spend ?? "0"),
+    worth: BigInt(t?.worth ?? "0"),
+    pullRequests: {
+      merged: Number(t?.merged ?? 0),
+      open: Number(t?.open ?? 0),
+      closed: Number(t?.closed ?? 0),
+    },
+    ...(t?.first_activity ? { firstActivity: new Date(t.first_activity) } : {}),
+    byType: byType.rows.map((r) => ({
+      type: r.type,
+      spend: BigInt(r.spend),
+      worth: BigInt(r.worth),
+      pullRequests: Number(r.prs),
+    })),
+    workItems: items.rows.map((r) => ({
+      label: issueLabel(r.issue_owner, r.issue_repo, r.issue_number, here) ?? `PR #${r.first_pr}`,
+      spend: BigInt(r.spend),
+      ...(r.budget !== null ? { budget: BigInt(r.budget) } : {}),
+      ...(r.worth !== null ? { worth: BigInt(r.worth) } : {}),
+      pullRequests: Number(r.prs),
+    })),
+    costliest: costliest.rows.map(toPr),
+    withoutValue: withoutValue.rows.map(toPr),
+    agentWorkWithoutCost: withoutCost.rows.map((r) => ({
+      number: r.number,
+      title: r.title,
+      commits: r.agent_commits_without_cost,
+    })),
+    unpricedModels: unpriced.rows.map((r) => ({ model: r.model, pullRequests: Number(r.prs) })),
+    spendOverTime: overTime.rows.map((r) => ({ day: r.day, cumulative: BigInt(r.cumulative) })),
+  };
+}
+
+export interface RollupPost {
+  issueNumber: number;
+  commentId?: number;
+  bodySha256?: string;
+  finalPosted: boolean;
+}
+
+export async function readRollupPost(
+  db: Queryable,
+  params: { installationId: number; repositoryId: number; milestoneNumber: number },
+): Promise<RollupPost | undefined> {
+  const { rows } = await db.query<{
+    issue_number: number;
+    comment_id: string | null;
+    body_sha256: string | null;
+    final_posted: boolean;
+  }>(
+    `SELECT issue_number, comment_id::text, body_sha256, final_posted FROM rollup_posts
+     WHERE installation_id = $1 AND repository_id = $2 AND milestone_number = $3`,
+    [params.installationId, params.repositoryId, params.milestoneNumber],
+  );
+  const row = rows[0];
+  if (row === undefined) return undefined;
+  return {
+    issueNumber: row.issue_number,
+    ...(row.comment_id !== null ? { commentId: Number(row.comment_id) } : {}),
+    ...(row.body_sha256 !== null ? { bodySha256: row.body_sha256 } : {}),
+    finalPosted: row.final_posted,
+  };
+}
+
+export async function saveRollupPost(
+  db: Queryable,
+  params: { installationId: number; repositoryId: number; milestoneNumber: number } & RollupPost,
+): Promise<void> {
+  await db.query(
+    `INSERT INTO rollup_posts (installation_id, repository_id, milestone_number, issue_number, comment_id,
+       body_sha256, final_posted)
+     VALUES ($1,$2,$3,$4,$5,$6,$7)
+     ON CONFLICT (repository_id, milestone_number) DO UPDATE SET issue_number = EXCLUDED.issue_number,
+       comment_id = EXCLUDED.comment_id, body_sha256 = EXCLUDED.body_sha256,
+       final_posted = EXCLUDED.final_posted, updated_at = now()`,
+    [
+      params.installationId,
+      params.repositoryId,
+      params.milestoneNumber,
+      params.issueNumber,
+      params.commentId ?? null,
+      params.bodySha256 ?? null,
+      params.finalPosted,
+    ],
+  );
+}
+
+/** Run `task` holding the milestone's advisory lock, in one transaction on one client. */
+export async function withMilestoneLock<T>(
+  pool: pg.Pool,
+  params: { repositoryId: number; milestoneNumber: number },
+  task: (db: Queryable) => Promise<T>,
+): Promise<T> {
+  const client = await pool.connect();
+  try {
+    await client.query("BEGIN");
+    // two int4 keys: the repository id folded to 32 bits, and the milestone number
+    await client.query("SELECT pg_advisory_xact_lock($1::int, $2::int)", [
+      params.repositoryId % 2_147_483_647,
+      params.milestoneNumber,
+    ]);
+    const result = await task(client);
+    await client.query("COMMIT");
+    return result;
+  } catch (error) {
+    await client.query("ROLLBACK").catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
+}

@@ -1,0 +1,129 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import {
+  deleteInstallation,
+  readRollup,
+  recordPullRequest,
+  upsertMilestone,
+  workItemSpend,
+} from "../../src/db/ledger.js";
+import { migrate } from "../../src/db/migrate.js";
+import { openTestDatabase, type TestDatabase, usingPostgres } from "../helpers/database.js";
+import { exampleMilestone, INSTALLATION, milestone, pr, REPO } from "../helpers/ledger-fixtures.js";
+
+let db: TestDatabase;
+beforeAll(async () => {
+  db = await openTestDatabase();
+  await migrate(db.pool);
+});
+afterAll(async () => {
+  await db.close();
+});
+beforeEach(async () => {
+  await db.pool.query("TRUNCATE installations CASCADE");
+});
+
+const rollup = (installationId = INSTALLATION) =>
+  readRollup(db.pool, {
+    installationId,
+    repositoryId: REPO.id,
+    milestoneNumber: 3,
+    currency: "USD",
+  });
+
+describe(`the ledger (${usingPostgres() ? "PostgreSQL" : "PGlite"})`, () => {
+  it("computes a milestone's rollup with SQL aggregates, worth counted once per work item", async () => {
+    const { milestone: m, prs } = exampleMilestone();
+    await upsertMilestone(db.pool, m);
+    for (const p of prs) await recordPullRequest(db.pool, p);
+    const data = await rollup();
+    expect(data).toBeDefined();
+    if (data === undefined) return;
+    expect(data.spend).toBe(61_050_000n); // 14.62 + 12.48 + 9.10 + 3.05 + 21.40 + 0 + 0.40
+    // #123 worth $8,000 once (two PRs), #130 $20,000, #131 $5,000, #140 $1,000
+    expect(data.worth).toBe(34_000_000_000n);
+    expect(data.pullRequests).toEqual({ merged: 3, open: 3, closed: 1 });
+    expect(data.milestone).toMatchObject({ title: "Checkout v2", budget: 100_000_000n });
+    expect(data.workItems[0]).toMatchObject({
+      label: "#123",
+      spend: 27_100_000n,
+      budget: 30_000_000n,
+      pullRequests: 2,
+    });
+    expect(data.byType.find((t) => t.type === "defect")).toMatchObject({
+      spend: 27_100_000n,
+      worth: 8_000_000_000n,
+      pullRequests: 2,
+    });
+    expect(data.costliest.map((p) => p.number)).toEqual([16, 11, 12, 14, 15, 18]);
+    expect(data.withoutValue.map((p) => p.number)).toEqual([16, 17]);
+    expect(data.agentWorkWithoutCost).toEqual([
+      { number: 17, title: "Tidy checkout styles", commits: 2 },
+    ]);
+    expect(data.unpricedModels).toEqual([{ model: "acme/local-llm", pullRequests: 1 }]);
+    expect(data.spendOverTime.at(-1)?.cumulative).toBe(61_050_000n);
+  });
+
+  it("recomputes a PR on every evaluation: no double counting, and a stale read changes nothing", async () => {
+    await upsertMilestone(db.pool, milestone());
+    await recordPullRequest(db.pool, pr(1, { cost: 5 }));
+    await recordPullRequest(
+      db.pool,
+      pr(1, { cost: 7, evaluatedAt: new Date("2026-11-21T00:00:00Z") }),
+    );
+    const stale = await recordPullRequest(
+      db.pool,
+      pr(1, { cost: 99, evaluatedAt: new Date("2026-11-19T00:00:00Z") }),
+    );
+    expect(stale).toBe(false);
+    expect((await rollup())?.spend).toBe(7_000_000n);
+    // moved to no milestone: out of the rollup
+    await recordPullRequest(
+      db.pool,
+      pr(1, { cost: 7, milestoneNumber: undefined, evaluatedAt: new Date("2026-11-22T00:00:00Z") }),
+    );
+    expect((await rollup())?.spend).toBe(0n);
+  });
+
+  it("sums a work item's spend over its other PRs", async () => {
+    const issue = { owner: "Acme", repo: "Shop", number: 123 };
+    await recordPullRequest(
+      db.pool,
+      pr(1, { cost: 10, issue: { owner: "acme", repo: "shop", number: 123 } }),
+    );
+    await recordPullRequest(
+      db.pool,
+      pr(2, { cost: 7.1, issue: { owner: "acme", repo: "shop", number: 123 } }),
+    );
+    await recordPullRequest(
+      db.pool,
+      pr(3, { cost: 1, issue: { owner: "acme", repo: "shop", number: 9 } }),
+    );
+    expect(
+      await workItemSpend(db.pool, {
+        installationId: INSTALLATION,
+        issue,
+        excluding: { repositoryId: REPO.id, number: 2 },
+      }),
+    ).toEqual({ micros: 10_000_000n, pullRequests: 1 });
+  });
+
+  it("keeps installations apart, and deletes one's data", async () => {
+    await upsertMilestone(db.pool, milestone());
+    await recordPullRequest(db.pool, pr(1, { cost: 5 }));
+    const other = { id: 88, owner: "globex", name: "shop" };
+    await upsertMilestone(db.pool, milestone({ installationId: 9, repository: other }));
+    await recordPullRequest(db.pool, pr(1, { cost: 50, installationId: 9, repository: other }));
+    expect((await rollup())?.spend).toBe(5_000_000n);
+    expect(await rollup(9)).toBeUndefined(); // installation 9 cannot read acme/shop's milestone
+    expect(
+      await workItemSpend(db.pool, {
+        installationId: 9,
+        issue: { owner: "acme", repo: "shop", number: 1 },
+        excluding: { repositoryId: 0, number: 0 },
+      }),
+    ).toEqual({ micros: 0n, pullRequests: 0 });
+    await deleteInstallation(db.pool, INSTALLATION);
+    const left = await db.pool.query("SELECT count(*)::int AS n FROM pull_requests");
+    expect(left.rows[0].n).toBe(1);
+  });
+});
