@@ -104,14 +104,19 @@ function times(worth: bigint, spend: bigint): string {
 /** Text safe inside a Mermaid quoted label: letters, digits and a few separators. */
 function mermaidLabel(text: string): string {
   let out = "";
-  for (const c of text.slice(0, 40)) out += /[A-Za-z0-9 _./-]/.test(c) ? c : "_";
-  return out.trim() === "" ? "_" : out;
+  for (const c of text.slice(0, 40)) if (/[A-Za-z0-9 _./-]/.test(c)) out += c;
+  return out.trim() === "" ? "other" : out.trim();
 }
 
 /** Plain decimal with 2 places for chart values (units, not micro-units). */
 function chartNumber(micros: bigint): string {
   const cents = (micros + 5_000n) / 10_000n;
   return `${cents / 100n}.${(cents % 100n).toString().padStart(2, "0")}`;
+}
+
+/** This repository's `#12` / `PR #7` link as GitHub renders them; other repositories' are escaped (no back-links). */
+function workItemLabel(label: string): string {
+  return /^(PR )?#\d+$/.test(label) ? label : escapeInline(label);
 }
 
 function listMore(total: number, shown: number): string {
@@ -128,7 +133,6 @@ export function renderRollup(params: {
   const { data, now } = params;
   const money = (micros: bigint, whole = false): string =>
     formatMoney({ micros, currency: data.currency }, { whole }).replaceAll("$", "\\$");
-  const plain = (micros: bigint): string => formatMoney({ micros, currency: data.currency });
   const m = data.milestone;
   const parts: string[] = [rollupMarker(params.repositoryId, m.number)];
 
@@ -186,7 +190,7 @@ export function renderRollup(params: {
         shown.map((w) => {
           const over = w.budget !== undefined && w.spend > w.budget;
           return [
-            `${over ? "⚠️ " : ""}${escapeInline(w.label)}`,
+            `${over ? "⚠️ " : ""}${workItemLabel(w.label)}`,
             money(w.spend),
             w.budget !== undefined ? money(w.budget, true) : "—",
             w.budget !== undefined
@@ -241,9 +245,10 @@ export function renderRollup(params: {
           money(pr.spend),
           pr.valueType !== undefined ? escapeShort(pr.valueType, 30) : "—",
           pr.worth !== undefined ? money(pr.worth, true) : "—",
-          pr.issue !== undefined ? escapeInline(pr.issue) : "—",
+          pr.issue !== undefined ? workItemLabel(pr.issue) : "—",
           pr.state === "closed" ? "closed unmerged" : pr.state,
         ]),
+        ["left", "right", "left", "right", "left", "left"],
       )}`,
     );
   }
@@ -273,7 +278,7 @@ export function renderRollup(params: {
     );
   }
   parts.push(
-    `<sub>Spend is agent cost recorded in commit trailers (${plain(data.spend)} in ${data.currency}); a work item's worth counts once however many PRs it has. Posted by cost-value; \`/cost-value rollup\` posts it on demand.</sub>`,
+    `<sub>Spend is agent cost recorded in commit trailers, in ${data.currency}; a work item's worth counts once however many PRs it has. Posted by cost-value; \`/cost-value rollup\` posts it on demand.</sub>`,
   );
   return fitWithin(parts.join("\n\n"), 65_000);
 }

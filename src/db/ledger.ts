@@ -378,7 +378,7 @@ export async function readRollup(
   );
   const byType = await db.query<{ type: string; spend: string; worth: string; prs: string }>(
     `WITH items AS (${workItemsSql})
-     SELECT COALESCE(value_type, '(none)') AS type, sum(spend)::text AS spend,
+     SELECT COALESCE(value_type, '(no type)') AS type, sum(spend)::text AS spend,
             COALESCE(sum(worth), 0)::text AS worth, sum(prs)::text AS prs
      FROM items GROUP BY 1 ORDER BY sum(spend) DESC, 1`,
     args,
