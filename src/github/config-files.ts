@@ -15,6 +15,7 @@ import {
 } from "../config/parse-config.js";
 import { DEFAULT_CONFIG } from "../config/schema.js";
 import { CONFIG_FILE_QUERY } from "./graphql-documents.js";
+import { queryAllowingMissing } from "./graphql-errors.js";
 import type { ConfigFileRead, ConfigResolution, GraphqlFn } from "./snapshot.js";
 
 export const CONFIG_PATH = ".github/cost-value.yml";
@@ -38,10 +39,14 @@ export interface FetchedFile extends FileLocation {
 
 export const describeLocation = (f: FileLocation): string => `${f.owner}/${f.repo}:${f.path}`;
 
-/** Where `_extends` points, relative to the file that has it. */
+/**
+ * Where `_extends` points. Like the Probot plugin, an omitted owner or path means the owner and
+ * path of the file first asked for (`origin`), not of the file that has the `_extends` line.
+ */
 export function parseExtends(
   value: unknown,
   from: FileLocation,
+  origin: { owner: string; path: string } = from,
 ): FileLocation | { problem: string } {
   if (typeof value !== "string" || value.length > 200) {
     return {
@@ -54,7 +59,7 @@ export function parseExtends(
       problem: `${describeLocation(from)}: \`_extends: ${value.slice(0, 80)}\` is not \`repo\`, \`owner/repo\` or \`owner/repo:path/file.yml\``,
     };
   }
-  return { owner: match[1] ?? from.owner, repo: match[2] ?? "", path: match[3] ?? from.path };
+  return { owner: match[1] ?? origin.owner, repo: match[2] ?? "", path: match[3] ?? origin.path };
 }
 
 type ParsedFile =
@@ -162,35 +167,29 @@ function extendsOf(file: FetchedFile): unknown {
   return parsed.ok ? parsed.data?._extends : undefined;
 }
 
-/** Read one file by GraphQL (the `_extends` hops). */
+interface ConfigFileData {
+  repository?: { config?: { text?: string | null; isTruncated?: boolean } | null } | null;
+}
+
+/**
+ * Read one file by GraphQL (the `_extends` hops). A repository that does not exist or that the
+ * app may not read is a missing file (the caller says so, naming the `_extends` line); any other
+ * GraphQL error throws; transport errors pass unchanged.
+ */
 export async function fetchConfigFile(graphql: GraphqlFn, at: FileLocation): Promise<FetchedFile> {
-  const data = (await graphql(CONFIG_FILE_QUERY, {
-    owner: at.owner,
-    repo: at.repo,
-    expression: `HEAD:${at.path}`,
-  }).catch((error: unknown) => {
-    const partial = (error as { data?: unknown }).data;
-    if (isNotFoundOnly(error) && partial !== undefined) return partial;
-    throw error;
-  })) as {
-    repository?: { config?: { text?: string | null; isTruncated?: boolean } | null } | null;
-  };
-  const blob = data?.repository?.config;
+  const result = await queryAllowingMissing<ConfigFileData>(
+    graphql,
+    CONFIG_FILE_QUERY,
+    { owner: at.owner, repo: at.repo, expression: `HEAD:${at.path}` },
+    describeLocation(at),
+    () => true,
+  );
+  const blob = result.found ? result.data?.repository?.config : undefined;
   return {
     ...at,
     ...(typeof blob?.text === "string" ? { text: blob.text } : {}),
     ...(blob?.isTruncated === true ? { truncated: true } : {}),
   };
-}
-
-/** A GraphQL error response whose errors are all "not found" / "forbidden" on optional parts. */
-export function isNotFoundOnly(error: unknown): boolean {
-  const errors = (error as { errors?: unknown }).errors;
-  if (!Array.isArray(errors) || errors.length === 0) return false;
-  return errors.every((e) => {
-    const type = (e as { type?: unknown }).type;
-    return type === "NOT_FOUND" || type === "FORBIDDEN";
-  });
 }
 
 /**
@@ -213,7 +212,7 @@ export async function resolveConfig(
   for (let hop = 0; ; hop++) {
     const value = extendsOf(current);
     if (value === undefined) break;
-    const target = parseExtends(value, current);
+    const target = parseExtends(value, current, primary);
     if ("problem" in target) {
       problems.push(target.problem);
       break;

@@ -4,15 +4,16 @@
  * `_extends` hop of the config. Maps GitHub's shapes to plain snapshot data.
  */
 import type { CommitInput } from "../core/commit.js";
-import type { IssueRef } from "../core/issue-ref.js";
+import { type IssueRef, sameIssue } from "../core/issue-ref.js";
 import type { LinkedIssue } from "../core/verdict.js";
-import { CONFIG_PATH, isNotFoundOnly, resolveConfig } from "./config-files.js";
+import { CONFIG_PATH, resolveConfig } from "./config-files.js";
 import {
   COMMIT_PULL_REQUESTS_QUERY,
   COMMITS_PAGE_QUERY,
   ISSUE_QUERY,
   PULL_REQUEST_QUERY,
 } from "./graphql-documents.js";
+import { queryAllowingMissing } from "./graphql-errors.js";
 import type { ExistingCheckRun, GraphqlFn, PullRequestSnapshot } from "./snapshot.js";
 
 interface Blob {
@@ -93,24 +94,27 @@ interface PullRequestData {
   hintedIssue?: { issue?: IssueNode | null } | null;
 }
 
+/** The pull request (or its repository) does not exist, or the app may not read it. */
 export class PullRequestNotFoundError extends Error {
   override name = "PullRequestNotFoundError";
 }
 
-/** Run a query; "not found" errors on optional parts give the partial data, others throw. */
-async function query<T>(
-  graphql: GraphqlFn,
-  document: string,
-  variables: Record<string, unknown>,
-): Promise<T> {
-  try {
-    return (await graphql(document, variables)) as T;
-  } catch (error) {
-    const partial = (error as { data?: unknown }).data;
-    if (isNotFoundOnly(error) && partial !== undefined && partial !== null) return partial as T;
-    throw error;
-  }
+/**
+ * Parts of `CostValuePullRequest` that may be missing without failing the read: the owner's
+ * `.github` repository (most owners have none), the hinted issue (any repository, maybe private),
+ * a closing issue in a repository the app cannot see, and the head commit (a force-push may have
+ * dropped it; then there are simply no runs to find).
+ */
+function isOptionalPart(path: readonly (string | number)[]): boolean {
+  const [first, second, third] = path;
+  if (first === "ownerConfig" || first === "hintedIssue") return true;
+  if (first !== "repository") return false;
+  if (second === "headCommit" || second === "config") return true;
+  return second === "pullRequest" && third === "closingIssuesReferences";
 }
+
+const notFoundMessage = (name: string): string =>
+  `${name} could not be read: the repository or pull request was not found, or the app is not installed on it`;
 
 function toCommit(node: CommitNode | null): CommitInput[] {
   const c = node?.commit;
@@ -172,8 +176,11 @@ export interface ReadParams {
   number: number;
   /** The head SHA of the event: our check runs on it are read in the same request. */
   headSha: string;
-  /** An issue to read in the same request (the `Issue:` field of the payload's body). */
-  issueHint?: Required<IssueRef>;
+  /**
+   * An issue to read in the same request (the `Issue:` field of the payload's body); without
+   * owner/repo it is in the pull request's repository.
+   */
+  issueHint?: IssueRef;
   configPath?: string;
 }
 
@@ -184,35 +191,53 @@ export async function readPullRequest(
   const { owner, repo, number } = params;
   const configPath = params.configPath ?? CONFIG_PATH;
   const hint = params.issueHint;
-  const data = await query<PullRequestData>(graphql, PULL_REQUEST_QUERY, {
-    owner,
-    repo,
-    number,
-    headSha: params.headSha,
-    configExpression: `HEAD:${configPath}`,
-    withIssue: hint !== undefined,
-    issueOwner: hint?.owner ?? owner,
-    issueRepo: hint?.repo ?? repo,
-    issueNumber: hint?.number ?? 0,
-  });
+  const name = `${owner}/${repo}#${number}`;
+  const result = await queryAllowingMissing<PullRequestData>(
+    graphql,
+    PULL_REQUEST_QUERY,
+    {
+      owner,
+      repo,
+      number,
+      headSha: params.headSha,
+      configExpression: `HEAD:${configPath}`,
+      withIssue: hint !== undefined,
+      // unused when withIssue is false, but non-null variables must still be given
+      issueOwner: hint?.owner ?? owner,
+      issueRepo: hint?.repo ?? repo,
+      issueNumber: hint?.number ?? 0,
+    },
+    name,
+    isOptionalPart,
+  );
+  if (!result.found)
+    throw new PullRequestNotFoundError(notFoundMessage(name), { cause: result.cause });
+  const data = result.data;
   let requests = 1;
   const repository = data?.repository;
   const pr = repository?.pullRequest;
   if (repository === undefined || repository === null || pr === undefined || pr === null) {
-    throw new PullRequestNotFoundError(
-      `${owner}/${repo}#${number} could not be read: the repository or pull request was not found, or the app is not installed on it`,
-    );
+    throw new PullRequestNotFoundError(notFoundMessage(name));
   }
 
   // commits: page beyond the first 100
   const commits = (pr.commits?.nodes ?? []).flatMap(toCommit);
   let page = pr.commits?.pageInfo;
   while (page?.hasNextPage === true && typeof page.endCursor === "string") {
-    const next = await query<{
+    const next = await queryAllowingMissing<{
       repository?: { pullRequest?: { commits?: CommitConnection } | null } | null;
-    }>(graphql, COMMITS_PAGE_QUERY, { owner, repo, number, cursor: page.endCursor });
+    }>(
+      graphql,
+      COMMITS_PAGE_QUERY,
+      { owner, repo, number, cursor: page.endCursor },
+      name,
+      () => false,
+    );
+    // the PR vanished between two pages (deleted repository, uninstalled app)
+    if (!next.found)
+      throw new PullRequestNotFoundError(notFoundMessage(name), { cause: next.cause });
     requests++;
-    const connection = next?.repository?.pullRequest?.commits;
+    const connection = next.data?.repository?.pullRequest?.commits;
     commits.push(...(connection?.nodes ?? []).flatMap(toCommit));
     page = connection?.pageInfo;
   }
@@ -225,24 +250,19 @@ export async function readPullRequest(
   }
   const unavailableIssues: IssueRef[] = [];
   if (hint !== undefined) {
+    const hintOwner = hint.owner ?? owner;
+    const hintRepo = hint.repo ?? repo;
+    const node = data.hintedIssue?.issue;
+    // the hinted issue's repository is known from the variables; the document does not repeat it
     const issue = toIssue(
-      data.hintedIssue?.issue
-        ? {
-            ...data.hintedIssue.issue,
-            repository: { name: hint.repo, owner: { login: hint.owner } },
-          }
-        : undefined,
+      node ? { ...node, repository: { name: hintRepo, owner: { login: hintOwner } } } : undefined,
       owner,
       repo,
     );
-    const sameAsHint = (i: LinkedIssue): boolean =>
-      i.ref.number === hint.number &&
-      (i.ref.owner ?? owner).toLowerCase() === hint.owner.toLowerCase() &&
-      (i.ref.repo ?? repo).toLowerCase() === hint.repo.toLowerCase();
-    if (issue === undefined) {
-      if (!linkedIssues.some(sameAsHint)) unavailableIssues.push(hint);
-    } else if (!linkedIssues.some(sameAsHint)) {
-      linkedIssues.push(issue);
+    const context = { owner, repo };
+    if (!linkedIssues.some((i) => sameIssue(i.ref, hint, context))) {
+      if (issue === undefined) unavailableIssues.push(hint);
+      else linkedIssues.push(issue);
     }
   }
 
@@ -316,16 +336,15 @@ export async function readIssue(
   graphql: GraphqlFn,
   ref: Required<IssueRef>,
 ): Promise<LinkedIssue | undefined> {
-  const data = await query<{ repository?: { issue?: IssueNode | null } | null }>(
+  const result = await queryAllowingMissing<{ repository?: { issue?: IssueNode | null } | null }>(
     graphql,
     ISSUE_QUERY,
-    {
-      owner: ref.owner,
-      repo: ref.repo,
-      number: ref.number,
-    },
+    { owner: ref.owner, repo: ref.repo, number: ref.number },
+    `${ref.owner}/${ref.repo}#${ref.number}`,
+    () => true,
   );
-  const node = data?.repository?.issue;
+  if (!result.found) return undefined;
+  const node = result.data?.repository?.issue;
   if (node?.number === undefined) return undefined;
   return { ref, body: node.body ?? "", state: node.state === "CLOSED" ? "closed" : "open" };
 }
@@ -335,7 +354,8 @@ export async function findPullRequestsForCommit(
   graphql: GraphqlFn,
   params: { owner: string; repo: string; sha: string },
 ): Promise<number[]> {
-  const data = await query<{
+  // a commit or repository that is gone (or hidden) has no PRs to evaluate
+  const result = await queryAllowingMissing<{
     repository?: {
       object?: {
         associatedPullRequests?: {
@@ -349,12 +369,20 @@ export async function findPullRequestsForCommit(
       } | null;
     } | null;
     search?: { nodes?: ({ number?: number; state?: string; headRefOid?: string } | null)[] };
-  }>(graphql, COMMIT_PULL_REQUESTS_QUERY, {
-    owner: params.owner,
-    repo: params.repo,
-    sha: params.sha,
-    search: `repo:${params.owner}/${params.repo} is:pr is:open ${params.sha}`,
-  });
+  }>(
+    graphql,
+    COMMIT_PULL_REQUESTS_QUERY,
+    {
+      owner: params.owner,
+      repo: params.repo,
+      sha: params.sha,
+      search: `repo:${params.owner}/${params.repo} is:pr is:open ${params.sha}`,
+    },
+    `the pull requests of ${params.owner}/${params.repo}@${params.sha}`,
+    () => true,
+  );
+  if (!result.found) return [];
+  const data = result.data;
   const numbers = new Set<number>();
   const isBase = (b: { name?: string; owner?: { login?: string } } | null | undefined): boolean =>
     b?.name?.toLowerCase() === params.repo.toLowerCase() &&

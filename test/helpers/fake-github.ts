@@ -1,7 +1,17 @@
 /**
  * A fake of GitHub's GraphQL endpoint for the app's documents, answering from plain data models
- * with GitHub's response shapes (including `errors` with `NOT_FOUND` where GitHub gives them).
- * An unknown operation throws: a changed query cannot pass against a fake that does not know it.
+ * with GitHub's response shapes (including `errors` with `NOT_FOUND` / `FORBIDDEN` and partial
+ * data where GitHub gives them). An unknown operation throws: a changed query cannot pass against
+ * a fake that does not know it.
+ *
+ *   const fake = new FakeGitHub().addRepo("acme", "shop", { ".github/cost-value.yml": "…" });
+ *   fake.addPullRequest({ owner: "acme", repo: "shop", number: 7, body, headSha, commits: commitsOf(3) });
+ *   fake.addIssue({ owner: "acme", repo: "shop", number: 1, body: "## Value …" });
+ *   fake.forbidRepo("corp", "private");            // reads answer FORBIDDEN
+ *   fake.failNext("CostValueCommits", { status: 502, json: {} });
+ *   fake.answer({ query, variables })              // { status, json }, for nock
+ *   fake.graphqlFn()                               // an `octokit.graphql` look-alike
+ *   fake.requests                                  // [{ operation, variables }], one per document
  */
 import { GraphqlResponseError } from "@octokit/graphql";
 import type { GraphqlFn } from "../../src/github/snapshot.js";
@@ -21,7 +31,8 @@ export interface FakePullRequest {
   body: string;
   draft?: boolean;
   state?: "OPEN" | "CLOSED" | "MERGED";
-  author?: string;
+  /** Login; `null` for a deleted account (GitHub gives `author: null`, shown as ghost). */
+  author?: string | null;
   baseRef?: string;
   headSha: string;
   isCrossRepository?: boolean;
@@ -45,11 +56,19 @@ export interface FakeIssue {
   state?: "OPEN" | "CLOSED";
 }
 
+/** A file whose text GitHub cut (`Blob.isTruncated`): give it as `{ text, truncated: true }`. */
+export interface FakeFile {
+  text: string;
+  truncated?: boolean;
+}
+
 interface FakeRepo {
   owner: string;
   repo: string;
   databaseId: number;
-  files: Map<string, string>;
+  files: Map<string, FakeFile>;
+  /** The app may not read it (SAML enforcement, …): GitHub answers `FORBIDDEN`. */
+  forbidden: boolean;
 }
 
 type Answer = { status: number; json: unknown };
@@ -86,19 +105,35 @@ export class FakeGitHub {
   >();
   /** Every document answered: operation and variables. */
   readonly requests: { operation: string; variables: Vars }[] = [];
+  readonly #faults: { operation: string; answer: Answer }[] = [];
 
+  /**
+   * Add (or replace) a repository with files on its default branch, by path:
+   * `addRepo("acme", "shop", { ".github/cost-value.yml": "currency: EUR\n" })`.
+   */
   addRepo(
     owner: string,
     repo: string,
-    files: Record<string, string> = {},
+    files: Record<string, string | FakeFile> = {},
     databaseId = 100 + this.repos.size,
   ): this {
     this.repos.set(key(owner, repo), {
       owner,
       repo,
       databaseId,
-      files: new Map(Object.entries(files)),
+      files: new Map(
+        Object.entries(files).map(([path, f]) => [path, typeof f === "string" ? { text: f } : f]),
+      ),
+      forbidden: false,
     });
+    return this;
+  }
+
+  /** Make an existing repository unreadable for the app: reads of it answer `FORBIDDEN`. */
+  forbidRepo(owner: string, repo: string): this {
+    const r = this.repos.get(key(owner, repo));
+    if (r === undefined) throw new Error(`forbidRepo: add ${owner}/${repo} first`);
+    r.forbidden = true;
     return this;
   }
 
@@ -136,10 +171,27 @@ export class FakeGitHub {
     };
   }
 
+  /**
+   * Answer the next request for `operation` with `answer` instead (a 502, a `RATE_LIMITED` error
+   * body, …). The request is still recorded.
+   */
+  failNext(operation: string, answer: Answer): this {
+    this.#faults.push({ operation, answer });
+    return this;
+  }
+
+  /**
+   * Answer a request body as GitHub would (`{ status, json }`); for nock:
+   * `nock("https://api.github.com").post("/graphql").reply((_, body) => { const a = fake.answer(body); return [a.status, a.json]; })`.
+   * Dispatches on the operation name; an unknown operation throws, so a renamed or new document
+   * cannot pass against a fake that does not know it.
+   */
   answer(body: { query: string; variables?: Vars }): Answer {
-    const operation = /query\s+(\w+)/.exec(body.query)?.[1] ?? "";
+    const operation = /(?:query|mutation)\s+(\w+)/.exec(body.query)?.[1] ?? "";
     const vars = body.variables ?? {};
     this.requests.push({ operation, variables: vars });
+    const fault = this.#faults.findIndex((f) => f.operation === operation);
+    if (fault >= 0) return this.#faults.splice(fault, 1)[0]?.answer as Answer;
     switch (operation) {
       case "CostValuePullRequest":
         return this.#pullRequest(vars);
@@ -156,17 +208,41 @@ export class FakeGitHub {
     }
   }
 
-  #repo(owner: unknown, repo: unknown): FakeRepo | undefined {
-    return this.repos.get(key(String(owner), String(repo)));
+  /**
+   * A repository as the app sees it: the repo, or the error GitHub gives at `path` (`NOT_FOUND`
+   * for a missing repository, `FORBIDDEN` for one the app may not read).
+   */
+  #access(
+    owner: unknown,
+    repo: unknown,
+    path: (string | number)[],
+  ): { repo: FakeRepo; error?: undefined } | { repo?: undefined; error: GraphqlError } {
+    const r = this.repos.get(key(String(owner), String(repo)));
+    if (r === undefined) {
+      return {
+        error: gqlError(
+          "NOT_FOUND",
+          path,
+          `Could not resolve to a Repository with the name '${owner}/${repo}'.`,
+        ),
+      };
+    }
+    if (r.forbidden) {
+      return {
+        error: gqlError(
+          "FORBIDDEN",
+          path,
+          "Resource protected by organization SAML enforcement. You must grant your OAuth token access to this organization.",
+        ),
+      };
+    }
+    return { repo: r };
   }
 
-  #blob(
-    repo: FakeRepo | undefined,
-    expression: unknown,
-  ): { text: string; isTruncated: boolean } | null {
+  #blob(repo: FakeRepo, expression: unknown): { text: string; isTruncated: boolean } | null {
     const path = String(expression).replace(/^HEAD:/, "");
-    const text = repo?.files.get(path);
-    return text === undefined ? null : { text, isTruncated: false };
+    const file = repo.files.get(path);
+    return file === undefined ? null : { text: file.text, isTruncated: file.truncated === true };
   }
 
   #commitPage(pr: FakePullRequest, after: number) {
@@ -192,88 +268,93 @@ export class FakeGitHub {
     };
   }
 
-  #issueNode(ref: { owner?: string; repo?: string; number: number }, pr: FakePullRequest) {
-    const owner = ref.owner ?? pr.owner;
-    const repo = ref.repo ?? pr.repo;
-    const issue = this.issues.get(`${key(owner, repo)}#${ref.number}`);
-    return {
-      number: ref.number,
-      body: issue?.body ?? "",
-      state: issue?.state ?? "OPEN",
-      repository: { name: repo, owner: { login: owner } },
-    };
-  }
-
-  #notFound(path: string[], message: string) {
-    return { type: "NOT_FOUND", path, locations: [{ line: 1, column: 1 }], message };
+  /** Issue fields as `issue(number:)` gives them, or null with an error. */
+  #issueAt(
+    owner: unknown,
+    repo: unknown,
+    number: unknown,
+    path: (string | number)[],
+  ): { node: { number: number; body: string; state: string } | null; error?: GraphqlError } {
+    const access = this.#access(owner, repo, path.slice(0, -1));
+    if (access.error) return { node: null, error: access.error };
+    const issue = this.issues.get(`${key(String(owner), String(repo))}#${number}`);
+    if (issue === undefined) {
+      return {
+        node: null,
+        error: gqlError(
+          "NOT_FOUND",
+          path,
+          `Could not resolve to an Issue with the number of ${number}.`,
+        ),
+      };
+    }
+    return { node: { number: issue.number, body: issue.body, state: issue.state ?? "OPEN" } };
   }
 
   #pullRequest(v: Vars): Answer {
-    const repo = this.#repo(v.owner, v.repo);
-    const errors: unknown[] = [];
-    if (repo === undefined) {
-      return {
-        status: 200,
-        json: {
-          data: { repository: null, ownerConfig: null },
-          errors: [
-            this.#notFound(
-              ["repository"],
-              `Could not resolve to a Repository with the name '${v.owner}/${v.repo}'.`,
-            ),
-          ],
-        },
-      };
+    const errors: GraphqlError[] = [];
+    const access = this.#access(v.owner, v.repo, ["repository"]);
+    const ownerAccess = this.#access(v.owner, ".github", ["ownerConfig"]);
+    if (ownerAccess.error) errors.push(ownerAccess.error);
+    let hintedIssue: unknown;
+    if (v.withIssue === true) {
+      const issueRepo = this.#access(v.issueOwner, v.issueRepo, ["hintedIssue"]);
+      if (issueRepo.error) {
+        hintedIssue = null;
+        errors.push(issueRepo.error);
+      } else {
+        const { node, error } = this.#issueAt(v.issueOwner, v.issueRepo, v.issueNumber, [
+          "hintedIssue",
+          "issue",
+        ]);
+        hintedIssue = { issue: node };
+        if (error) errors.push(error);
+      }
     }
+    const optional = {
+      ownerConfig: ownerAccess.repo
+        ? { config: this.#blob(ownerAccess.repo, v.configExpression) }
+        : null,
+      ...(v.withIssue === true ? { hintedIssue } : {}),
+    };
+    if (access.error) {
+      return response({ repository: null, ...optional }, [access.error, ...errors]);
+    }
+    const repo = access.repo;
     const pr = this.pulls.get(`${key(String(v.owner), String(v.repo))}#${v.number}`);
     if (pr === undefined) {
-      errors.push(
-        this.#notFound(
+      errors.unshift(
+        gqlError(
+          "NOT_FOUND",
           ["repository", "pullRequest"],
           `Could not resolve to a PullRequest with the number of ${v.number}.`,
         ),
       );
     }
-    const ownerRepo = this.#repo(v.owner, ".github");
-    if (ownerRepo === undefined) {
-      errors.push(
-        this.#notFound(
-          ["ownerConfig"],
-          `Could not resolve to a Repository with the name '${v.owner}/.github'.`,
-        ),
-      );
-    }
-    let hintedIssue: unknown;
-    if (v.withIssue === true) {
-      const issue = this.issues.get(
-        `${key(String(v.issueOwner), String(v.issueRepo))}#${v.issueNumber}`,
-      );
-      const issueRepo = this.#repo(v.issueOwner, v.issueRepo);
-      if (issueRepo === undefined) {
-        hintedIssue = null;
-        errors.push(
-          this.#notFound(
-            ["hintedIssue"],
-            `Could not resolve to a Repository with the name '${v.issueOwner}/${v.issueRepo}'.`,
-          ),
-        );
-      } else if (issue === undefined) {
-        hintedIssue = { issue: null };
-        errors.push(
-          this.#notFound(
-            ["hintedIssue", "issue"],
-            `Could not resolve to an Issue with the number of ${v.issueNumber}.`,
-          ),
-        );
-      } else {
-        hintedIssue = {
-          issue: { number: issue.number, body: issue.body, state: issue.state ?? "OPEN" },
-        };
+    // closing issues in a repository the app may not read: a null node and an error, like GitHub
+    const closingNodes = (pr?.closingIssues ?? []).map((ref, i) => {
+      const owner = ref.owner ?? pr?.owner;
+      const name = ref.repo ?? pr?.repo;
+      const path = ["repository", "pullRequest", "closingIssuesReferences", "nodes", i];
+      const issueRepo = this.#access(owner, name, path);
+      if (issueRepo.error) {
+        errors.push(issueRepo.error);
+        return null;
       }
-    }
+      const issue = this.issues.get(`${key(String(owner), String(name))}#${ref.number}`);
+      return {
+        number: ref.number,
+        body: issue?.body ?? "",
+        state: issue?.state ?? "OPEN",
+        repository: { name: issueRepo.repo.repo, owner: { login: issueRepo.repo.owner } },
+      };
+    });
     const runs = this.checkRuns.get(String(v.headSha)) ?? [];
     const byApp = new Map<number, typeof runs>();
     for (const run of runs) byApp.set(run.appId, [...(byApp.get(run.appId) ?? []), run]);
+    // `object(oid:)` is null for a commit the repository does not have
+    const knownCommit =
+      runs.length > 0 || pr?.headSha === v.headSha || pr?.commits.some((c) => c.sha === v.headSha);
     const data = {
       repository: {
         databaseId: repo.databaseId,
@@ -291,9 +372,9 @@ export class FakeGitHub {
                 body: pr.body,
                 url: `https://github.com/${pr.owner}/${pr.repo}/pull/${pr.number}`,
                 isDraft: pr.draft ?? false,
-                state: pr.state === "MERGED" ? "MERGED" : (pr.state ?? "OPEN"),
+                state: pr.state ?? "OPEN",
                 merged: pr.state === "MERGED",
-                author: { login: pr.author ?? "dev" },
+                author: pr.author === null ? null : { login: pr.author ?? "dev" },
                 baseRefName: pr.baseRef ?? "main",
                 headRefOid: pr.headSha,
                 isCrossRepository: pr.isCrossRepository ?? false,
@@ -301,100 +382,53 @@ export class FakeGitHub {
                   ? {
                       ...pr.milestone,
                       dueOn: pr.milestone.dueOn ?? null,
-                      description: pr.milestone.description ?? "",
+                      description: pr.milestone.description ?? null,
                     }
                   : null,
                 labels: { nodes: (pr.labels ?? []).map((name) => ({ name })) },
-                closingIssuesReferences: {
-                  nodes: (pr.closingIssues ?? []).map((ref) => this.#issueNode(ref, pr)),
-                },
+                closingIssuesReferences: { nodes: closingNodes },
                 commits: this.#commitPage(pr, 0),
               },
-        headCommit:
-          runs.length === 0 &&
-          !pr?.commits.some((c) => c.sha === v.headSha) &&
-          pr?.headSha !== v.headSha
-            ? null
-            : {
-                checkSuites: {
-                  nodes: [...byApp].map(([appId, appRuns]) => ({
-                    app: { databaseId: appId },
-                    checkRuns: {
-                      nodes: appRuns.map((r) => ({
-                        databaseId: r.id,
-                        name: r.name,
-                        status: r.status.toUpperCase(),
-                      })),
-                    },
-                  })),
-                },
+        headCommit: !knownCommit
+          ? null
+          : {
+              checkSuites: {
+                nodes: [...byApp].map(([appId, appRuns]) => ({
+                  app: { databaseId: appId },
+                  checkRuns: {
+                    nodes: appRuns.map((r) => ({
+                      databaseId: r.id,
+                      name: r.name,
+                      status: r.status.toUpperCase(),
+                    })),
+                  },
+                })),
               },
+            },
       },
-      ownerConfig:
-        ownerRepo === undefined ? null : { config: this.#blob(ownerRepo, v.configExpression) },
-      ...(v.withIssue === true ? { hintedIssue } : {}),
+      ...optional,
     };
-    return { status: 200, json: errors.length > 0 ? { data, errors } : { data } };
+    return response(data, errors);
   }
 
   #commitsPage(v: Vars): Answer {
     const pr = this.pulls.get(`${key(String(v.owner), String(v.repo))}#${v.number}`);
     if (pr === undefined) throw new Error("commits page for an unknown PR");
     const after = Number(String(v.cursor).replace("cursor:", ""));
-    return {
-      status: 200,
-      json: { data: { repository: { pullRequest: { commits: this.#commitPage(pr, after) } } } },
-    };
+    return response({ repository: { pullRequest: { commits: this.#commitPage(pr, after) } } });
   }
 
   #configFile(v: Vars): Answer {
-    const repo = this.#repo(v.owner, v.repo);
-    if (repo === undefined) {
-      return {
-        status: 200,
-        json: {
-          data: { repository: null },
-          errors: [
-            this.#notFound(
-              ["repository"],
-              `Could not resolve to a Repository with the name '${v.owner}/${v.repo}'.`,
-            ),
-          ],
-        },
-      };
-    }
-    return {
-      status: 200,
-      json: { data: { repository: { config: this.#blob(repo, v.expression) } } },
-    };
+    const access = this.#access(v.owner, v.repo, ["repository"]);
+    if (access.error) return response({ repository: null }, [access.error]);
+    return response({ repository: { config: this.#blob(access.repo, v.expression) } });
   }
 
   #issue(v: Vars): Answer {
-    const issue = this.issues.get(`${key(String(v.owner), String(v.repo))}#${v.number}`);
-    if (issue === undefined) {
-      return {
-        status: 200,
-        json: {
-          data: { repository: { issue: null } },
-          errors: [
-            this.#notFound(
-              ["repository", "issue"],
-              `Could not resolve to an Issue with the number of ${v.number}.`,
-            ),
-          ],
-        },
-      };
-    }
-    return {
-      status: 200,
-      json: {
-        data: {
-          repository: {
-            issue: { number: issue.number, body: issue.body, state: issue.state ?? "OPEN" },
-          },
-        },
-      },
-    };
+    const access = this.#access(v.owner, v.repo, ["repository"]);
+    if (access.error) return response({ repository: null }, [access.error]);
+    const { node, error } = this.#issueAt(v.owner, v.repo, v.number, ["repository", "issue"]);
+    return response({ repository: { issue: node } }, error ? [error] : []);
   }
 
   #commitPullRequests(v: Vars): Answer {
@@ -406,26 +440,37 @@ export class FakeGitHub {
       state: p.state ?? "OPEN",
       headRefOid: p.headSha,
     });
-    return {
-      status: 200,
-      json: {
-        data: {
-          repository: {
-            object: {
-              // like GitHub: fork heads are not associated with the base repository's PRs
-              associatedPullRequests: {
-                nodes: prs
-                  .filter((p) => !p.isCrossRepository)
-                  .map((p) => ({
-                    ...node(p),
-                    baseRepository: { name: p.repo, owner: { login: p.owner } },
-                  })),
-              },
-            },
+    return response({
+      repository: {
+        object: {
+          // like GitHub: fork heads are often not associated with the base repository's PRs
+          associatedPullRequests: {
+            nodes: prs
+              .filter((p) => !p.isCrossRepository)
+              .map((p) => ({
+                ...node(p),
+                baseRepository: { name: p.repo, owner: { login: p.owner } },
+              })),
           },
-          search: { nodes: prs.map(node) },
         },
       },
-    };
+      search: { nodes: prs.filter((p) => (p.state ?? "OPEN") === "OPEN").map(node) },
+    });
   }
+}
+
+export interface GraphqlError {
+  type: string;
+  path: (string | number)[];
+  locations: { line: number; column: number }[];
+  message: string;
+}
+
+function gqlError(type: string, path: (string | number)[], message: string): GraphqlError {
+  return { type, path, locations: [{ line: 1, column: 1 }], message };
+}
+
+/** GitHub's body: `{data}`, with `errors` only when there are some. Always HTTP 200. */
+function response(data: unknown, errors: readonly GraphqlError[] = []): Answer {
+  return { status: 200, json: errors.length > 0 ? { data, errors: [...errors] } : { data } };
 }
