@@ -45,6 +45,10 @@ function describeType(schema: ZodLike): string {
       return `map of ${describeType(def.valueType as ZodLike)}`;
     case "object":
       return "settings";
+    case "nullable":
+      return `${describeType(def.innerType as ZodLike)} or \`null\``;
+    case "int":
+      return "integer";
     default:
       return def.type;
   }

@@ -122,6 +122,25 @@ export const configSchema = z.strictObject({
     })
     .prefault({})
     .describe("Budgets on work."),
+  rollups: z
+    .strictObject({
+      enabled: z
+        .boolean()
+        .default(true)
+        .describe(
+          "Post each milestone's rollup (spend vs worth vs budget) as a comment, kept up to date.",
+        ),
+      issue: z
+        .int()
+        .positive()
+        .nullable()
+        .default(null)
+        .describe(
+          "Post every rollup on this issue number instead of one `Cost & value: <milestone>` issue per milestone.",
+        ),
+    })
+    .prefault({})
+    .describe("Milestone rollups for managers."),
   policy: z
     .strictObject({
       "missing-value": level

@@ -209,11 +209,9 @@ function renderValueTable(verdict: EvaluatedVerdict, context: RenderContext): st
   if (verdict.valueToCost !== undefined)
     rows.push(["Value to cost", formatRatio(verdict.valueToCost), ""]);
   if (verdict.budget !== undefined) {
-    rows.push([
-      "Budget used",
-      `${formatPercent(verdict.budget.percent)} (${md({ micros: verdict.budget.spent, currency: context.currency })} of ${md(verdict.budget.budget)})`,
-      "",
-    ]);
+    const b = verdict.budget;
+    const used = `${formatPercent(b.percent)} (${md({ micros: b.spent, currency: context.currency })} of ${md(b.budget)}${b.pullRequests > 1 ? ` across ${b.pullRequests} PRs` : ""})`;
+    rows.push(["Budget used", used, b.pullRequests > 1 ? "work item" : ""]);
   }
   if (rows.length === 0) return "_No value statement found._";
   return table(["", "value", "from"], rows, ["left", "left", "left"]);
@@ -239,6 +237,12 @@ function renderSummary(verdict: Verdict, context: RenderContext): string {
     return `cost-value skipped this PR because ${escapeInline(verdict.reason)}.\n\n${escapeInline(verdict.fix)}`;
   }
   const parts: string[] = [`**${headline(verdict)}**`];
+  const b = verdict.budget;
+  if (b !== undefined && b.issue !== undefined && b.pullRequests > 1) {
+    parts.push(
+      `Issue ${issueLabel(b.issue, context)}: ${md({ micros: b.spent, currency: context.currency })} of ${md(b.budget, true)} budget across ${b.pullRequests} PRs (${formatPercent(b.percent)})${b.over ? " — **over budget**" : ""}`,
+    );
+  }
   if (verdict.findings.length > 0) {
     parts.push(
       verdict.findings

@@ -32,6 +32,11 @@ export interface PullRequestInput {
   commits: readonly CommitInput[];
   /** Issues linked by closing keywords, the sidebar, or the value statement's `Issue:` field. */
   linkedIssues: readonly LinkedIssue[];
+  /**
+   * The work item's other PRs (same issue), from the ledger: a work item's budget is used by all
+   * of its PRs together. Absent: this PR alone.
+   */
+  workItem?: { otherSpend: bigint; otherPullRequests: number };
 }
 
 export type FindingKind =
@@ -84,7 +89,12 @@ export interface CostTotals {
 
 export interface BudgetUse {
   budget: Money;
+  /** Spend counted against the budget: this PR's, plus the work item's other PRs'. */
   spent: bigint;
+  /** PRs whose spend is in `spent` (1 when the work item has no other PR). */
+  pullRequests: number;
+  /** The work item, when the statement names one. */
+  issue?: IssueRef;
   /** spent / budget × 100, for display. */
   percent: number;
   over: boolean;
@@ -336,12 +346,15 @@ export function evaluatePullRequest(params: {
 
   let budget: BudgetUse | undefined;
   if (statement.budget !== undefined && statement.budget.currency === config.currency) {
-    const percent = (ratio(totals.micros, statement.budget.micros) ?? 0) * 100;
+    const spent = totals.micros + (pr.workItem?.otherSpend ?? 0n);
+    const percent = (ratio(spent, statement.budget.micros) ?? 0) * 100;
     budget = {
       budget: statement.budget,
-      spent: totals.micros,
-      percent: statement.budget.micros === 0n && totals.micros > 0n ? Infinity : percent,
-      over: totals.micros > statement.budget.micros,
+      spent,
+      pullRequests: 1 + (pr.workItem?.otherPullRequests ?? 0),
+      ...(statement.issue !== undefined ? { issue: statement.issue } : {}),
+      percent: statement.budget.micros === 0n && spent > 0n ? Infinity : percent,
+      over: spent > statement.budget.micros,
     };
   }
   const valueToCost =

@@ -129,13 +129,27 @@ export async function deleteMilestone(
   ]);
 }
 
-/**
- * Record one evaluation. Returns false when the stored record is from a newer read (this one is
- * stale and changes nothing).
- */
-export async function recordPullRequest(db: Queryable, r: PullRequestRecord): Promise<boolean> {
+export interface RecordResult {
+  /** False when the stored record is from a newer read (this one was stale and changed nothing). */
+  recorded: boolean;
+  /** The milestone the PR was in before, when it moved out of it. */
+  previousMilestone?: number;
+}
+
+/** Record one evaluation: the PR's row and its children, recomputed from the source. */
+export async function recordPullRequest(
+  db: Queryable,
+  r: PullRequestRecord,
+): Promise<RecordResult> {
   await upsertRepository(db, r.installationId, r.repository);
   const key = [r.installationId, r.repository.id, r.number];
+  const before = await db.query<{ milestone_number: number | null }>(
+    "SELECT milestone_number FROM pull_requests WHERE installation_id = $1 AND repository_id = $2 AND number = $3",
+    key,
+  );
+  const previous = before.rows[0]?.milestone_number ?? undefined;
+  const moved =
+    previous !== undefined && previous !== null && previous !== (r.milestoneNumber ?? null);
   const upsert = await db.query(
     `INSERT INTO pull_requests (installation_id, repository_id, number, github_id, title, author, state, draft,
        milestone_number, head_sha, currency, value_complete, value_type, worth_micros, budget_micros,
@@ -197,7 +211,7 @@ export async function recordPullRequest(db: Queryable, r: PullRequestRecord): Pr
       r.evaluatedAt,
     ],
   );
-  if (upsert.rowCount === 0) return false;
+  if (upsert.rowCount === 0) return { recorded: false };
 
   // the PR's children are replaced as a whole (recomputed from the source)
   await db.query(
@@ -260,7 +274,20 @@ export async function recordPullRequest(db: Queryable, r: PullRequestRecord): Pr
       [...key, issue.owner, issue.repo, issue.number],
     );
   }
-  return true;
+  return { recorded: true, ...(moved ? { previousMilestone: previous } : {}) };
+}
+
+/** Forget a PR (e.g. it is now skipped); returns the milestone it was in. */
+export async function deletePullRequest(
+  db: Queryable,
+  params: { installationId: number; repositoryId: number; number: number },
+): Promise<number | undefined> {
+  const { rows } = await db.query<{ milestone_number: number | null }>(
+    `DELETE FROM pull_requests WHERE installation_id = $1 AND repository_id = $2 AND number = $3
+     RETURNING milestone_number`,
+    [params.installationId, params.repositoryId, params.number],
+  );
+  return rows[0]?.milestone_number ?? undefined;
 }
 
 /** A work item's spend over its PRs other than `excluding` (in this installation). */

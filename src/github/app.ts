@@ -3,8 +3,12 @@
  * commit. Everything else happens in `evaluate.ts`.
  */
 import type { ApplicationFunction, Context, Probot } from "probot";
+import { type Database, databaseOptionsFromEnv, openDatabase } from "../db/database.js";
+import { migrate } from "../db/migrate.js";
+import { registerCommands } from "./commands.js";
 import { assertSafeEnvironment } from "./environment.js";
 import { type EvaluationOutcome, type EvaluationTarget, evaluateAndPublish } from "./evaluate.js";
+import { registerLedgerEvents } from "./ledger-events.js";
 import { findPullRequestsForCommit } from "./read.js";
 
 export interface CostValueOptions {
@@ -13,6 +17,8 @@ export interface CostValueOptions {
   now?: () => Date;
   /** Called after every evaluation (tests, metrics). */
   onEvaluated?: (outcome: EvaluationOutcome, target: EvaluationTarget) => void;
+  /** The ledger: PR records, milestone rollups, the `/cost-value` command. */
+  database?: Database;
 }
 
 export const PULL_REQUEST_ACTIONS = [
@@ -73,6 +79,8 @@ export function createCostValueApp(options: CostValueOptions = {}): ApplicationF
   return (app: Probot) => {
     async function evaluate(context: Context, target: EvaluationTarget): Promise<void> {
       const key = `${target.owner}/${target.repo}#${target.number}`.toLowerCase();
+      const installationId = (context.payload as { installation?: { id?: number } }).installation
+        ?.id;
       const outcome = await queue.run(key, () =>
         evaluateAndPublish(
           {
@@ -80,7 +88,13 @@ export function createCostValueApp(options: CostValueOptions = {}): ApplicationF
             request: (route, params) => context.octokit.request(route, params),
           },
           target,
-          { ...(options.appId !== undefined ? { appId: options.appId } : {}), now },
+          {
+            ...(options.appId !== undefined ? { appId: options.appId } : {}),
+            now,
+            ...(options.database !== undefined && installationId !== undefined
+              ? { ledger: { pool: options.database.pool, installationId } }
+              : {}),
+          },
         ),
       );
       options.onEvaluated?.(outcome, target);
@@ -102,6 +116,7 @@ export function createCostValueApp(options: CostValueOptions = {}): ApplicationF
           checkRun: outcome.checkRunId,
           action: outcome.action,
           requests: outcome.requests,
+          rollups: outcome.rollups,
         },
         "cost-value: check published",
       );
@@ -165,6 +180,16 @@ export function createCostValueApp(options: CostValueOptions = {}): ApplicationF
       if (!isOurs(run.app?.id ?? undefined)) return;
       await evaluateCommit(context, run.head_sha, run.pull_requests ?? [], "rerequested");
     });
+
+    if (options.database !== undefined) {
+      const deps = {
+        database: options.database,
+        now,
+        ...(options.appId !== undefined ? { appId: options.appId } : {}),
+      };
+      registerLedgerEvents(app, deps);
+      registerCommands(app, deps);
+    }
   };
 }
 
@@ -177,11 +202,17 @@ export function appIdFromEnv(
 }
 
 /**
- * The app as Probot loads it (after Probot has read `.env`): checks the environment, then takes
- * its options from it.
+ * The app as Probot loads it (after Probot has read `.env`): checks the environment, opens and
+ * migrates the database (PostgreSQL at DATABASE_URL, else PGlite), then takes its options from it.
  */
-export const costValueApp: ApplicationFunction = (app, options) => {
+export const costValueApp: ApplicationFunction = async (app, options) => {
   assertSafeEnvironment(process.env);
   const appId = appIdFromEnv(process.env);
-  return createCostValueApp(appId !== undefined ? { appId } : {})(app, options);
+  const database = await openDatabase(databaseOptionsFromEnv(process.env));
+  const migrated = await migrate(database.pool);
+  app.log.info(
+    { database: database.kind, location: database.location, applied: migrated.applied },
+    "cost-value: database ready",
+  );
+  return createCostValueApp({ ...(appId !== undefined ? { appId } : {}), database })(app, options);
 };

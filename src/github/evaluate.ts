@@ -9,6 +9,7 @@ import { renderCheckOutput } from "../core/render.js";
 import { renderConfigProblems, renderEvaluationFailure } from "../core/render-notices.js";
 import { parseValueSection } from "../core/value.js";
 import { evaluatePullRequest, type Verdict } from "../core/verdict.js";
+import { type LedgerScope, readWorkItem, recordEvaluation } from "./ledger-sync.js";
 import {
   type CheckConclusion,
   type ChecksApi,
@@ -17,6 +18,7 @@ import {
   publishCheckRun,
 } from "./publish-check.js";
 import { readIssue, readPullRequest } from "./read.js";
+import type { RollupAction } from "./rollups.js";
 import type { GraphqlFn, PullRequestSnapshot } from "./snapshot.js";
 
 export interface GitHubApi extends ChecksApi {
@@ -37,6 +39,8 @@ export interface EvaluationSettings {
   /** Our GitHub App id: our check runs are the ones of this app. */
   appId?: number;
   now: () => Date;
+  /** The ledger (and the installation whose data it is): record the PR, refresh rollups. */
+  ledger?: LedgerScope;
 }
 
 export type EvaluationOutcome =
@@ -49,6 +53,8 @@ export type EvaluationOutcome =
       verdict?: Verdict;
       /** GitHub API requests made: reads and the write. */
       requests: number;
+      /** What the milestone rollups did (with a ledger). */
+      rollups: RollupAction[];
     }
   | { kind: "failed"; error: unknown; requests: number };
 
@@ -68,6 +74,8 @@ export async function evaluateAndPublish(
 ): Promise<EvaluationOutcome> {
   const { owner, repo } = target;
   let requests = 0;
+  // the moment the source is read: a record from an earlier read never overwrites a later one
+  const evaluatedAt = settings.now();
   let snapshot: PullRequestSnapshot;
   try {
     const hint = target.bodyHint !== undefined ? issueField(target.bodyHint) : undefined;
@@ -114,7 +122,14 @@ export async function evaluateAndPublish(
         ...existing(runs, name, settings.appId),
       });
       requests++;
-      return { kind: "published", conclusion: "failure", ...result, headSha, requests };
+      return {
+        kind: "published",
+        conclusion: "failure",
+        ...result,
+        headSha,
+        requests,
+        rollups: [],
+      };
     }
     const config = snapshot.config.config;
 
@@ -134,8 +149,13 @@ export async function evaluateAndPublish(
       }
     }
 
+    const workItem =
+      settings.ledger !== undefined
+        ? await readWorkItem(settings.ledger, snapshot, linkedIssues, config)
+        : undefined;
     const verdict = evaluatePullRequest({
       pr: {
+        ...(workItem !== undefined ? { workItem } : {}),
         repository: { owner, repo },
         number: snapshot.number,
         title: snapshot.title,
@@ -166,6 +186,19 @@ export async function evaluateAndPublish(
       ...existing(runs, name, settings.appId),
     });
     requests++;
+    const rollups =
+      settings.ledger !== undefined
+        ? await recordEvaluation(api, settings.ledger, {
+            snapshot,
+            verdict,
+            linkedIssues,
+            config,
+            checkRunId: result.checkRunId,
+            evaluatedAt,
+            ...(settings.appId !== undefined ? { appId: settings.appId } : {}),
+            now: settings.now,
+          })
+        : [];
     return {
       kind: "published",
       conclusion: verdict.conclusion,
@@ -173,6 +206,7 @@ export async function evaluateAndPublish(
       headSha,
       verdict,
       requests,
+      rollups,
     };
   } catch (error) {
     requests++;

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { CliIo } from "../../src/cli/io.js";
 import { runCli } from "../../src/cli/run.js";
+import { loadMigrations } from "../../src/db/migrate.js";
 
 async function cli(args: string[], env: Record<string, string>, cwd: string) {
   let stdout = "";
@@ -29,7 +30,7 @@ describe("cost-value migrate", () => {
     expect(first).toMatchObject({ code: 0, stderr: "" });
     expect(first.stdout).toContain(`pglite ${join(cwd, "data")}: applied 001_ledger.sql`);
     const second = await cli(["migrate"], { COST_VALUE_DATA_DIR: "data" }, cwd);
-    expect(second.stdout).toContain("up to date (1 migrations)");
+    expect(second.stdout).toContain(`up to date (${loadMigrations().length} migrations)`);
   }, 60_000);
 
   it("says what is wrong when PostgreSQL cannot be reached (exit 2)", async () => {

@@ -74,7 +74,7 @@ describe("app.yml", () => {
     expect(manifest.default_permissions).toEqual({
       checks: "write",
       pull_requests: "read",
-      issues: "read",
+      issues: "write",
       contents: "read",
       metadata: "read",
     });
@@ -89,6 +89,8 @@ describe("app.yml", () => {
       ...PULL_REQUEST_ACTIONS.map((a) => a.split(".")[0]),
       "check_suite",
       "check_run",
+      "milestone",
+      "issue_comment",
     ]);
     expect(new Set(manifest.default_events)).toEqual(handled);
   });

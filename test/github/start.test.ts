@@ -3,6 +3,9 @@
  * a secret, and refuses to start in production with Probot's default webhook secret.
  */
 import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { freePort, throwawayPrivateKey } from "../helpers/probot.js";
 
@@ -26,6 +29,7 @@ function start(env: Record<string, string>): {
       PATH: process.env.PATH ?? "",
       HOME: process.env.HOME ?? "/tmp",
       LOG_FORMAT: "json",
+      COST_VALUE_DATA_DIR: mkdtempSync(join(tmpdir(), "cv-start-")),
       ...env,
     },
   });

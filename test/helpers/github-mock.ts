@@ -36,11 +36,33 @@ export interface GraphqlFake {
 
 type Fault = { status: number; body?: unknown; times: number };
 
+export interface StoredIssue {
+  number: number;
+  title: string;
+  labels: string[];
+  body: string;
+  /** The app that created it (undefined: a person). */
+  appId?: number;
+}
+
+export interface StoredComment {
+  id: number;
+  issue_number: number;
+  body: string;
+  appId?: number;
+  edits: number;
+}
+
 export class GitHubMock {
   readonly requests: RecordedRequest[] = [];
   readonly checkRuns: StoredCheckRun[] = [];
+  readonly issues: StoredIssue[] = [];
+  readonly comments: StoredComment[] = [];
+  /** Collaborator permissions by login (default: none → 404). */
+  readonly permissions = new Map<string, { permission: string; role_name: string }>();
   readonly #faults = new Map<string, Fault>();
   #nextId = 9000;
+  #nextIssue = 500;
 
   constructor(
     readonly fake: GraphqlFake,
@@ -49,7 +71,11 @@ export class GitHubMock {
   ) {}
 
   /** Make the next `times` requests to `endpoint` fail with `status`. */
-  fail(endpoint: "graphql" | "create" | "update" | "list", status: number, times = 1): this {
+  fail(
+    endpoint: "graphql" | "create" | "update" | "list" | "issue" | "comment",
+    status: number,
+    times = 1,
+  ): this {
     this.#faults.set(endpoint, { status, times, body: { message: `injected ${status}` } });
     return this;
   }
@@ -125,6 +151,82 @@ export class GitHubMock {
       if (typeof b.conclusion === "string") run.conclusion = b.conclusion;
       if (b.output) run.output = b.output as StoredCheckRun["output"];
       return [200, { id, status: run.status }];
+    });
+    const authored = (appId: number | undefined) =>
+      appId !== undefined
+        ? {
+            user: { login: "cost-value[bot]", type: "Bot" },
+            performed_via_github_app: { id: appId },
+          }
+        : { user: { login: "someone", type: "User" }, performed_via_github_app: null };
+    scope.post(/^\/repos\/[^/]+\/[^/]+\/issues$/).reply((uri, body) => {
+      this.requests.push({ method: "POST", path: uri, body });
+      const fault = this.#fault("issue");
+      if (fault) return fault;
+      const b = body as { title: string; labels?: string[]; body?: string };
+      const issue: StoredIssue = {
+        number: this.#nextIssue++,
+        title: b.title,
+        labels: b.labels ?? [],
+        body: b.body ?? "",
+        appId: this.appId,
+      };
+      this.issues.push(issue);
+      return [201, { number: issue.number, title: issue.title }];
+    });
+    scope.get(/^\/repos\/[^/]+\/[^/]+\/issues(\?.*)?$/).reply((uri) => {
+      this.requests.push({ method: "GET", path: uri, body: undefined });
+      const label = new URL(uri, this.baseUrl).searchParams.get("labels");
+      const found = this.issues.filter((i) => label === null || i.labels.includes(label));
+      return [
+        200,
+        found.map((i) => ({
+          number: i.number,
+          title: i.title,
+          labels: i.labels.map((name) => ({ name })),
+          ...authored(i.appId),
+        })),
+      ];
+    });
+    scope.post(/^\/repos\/[^/]+\/[^/]+\/issues\/\d+\/comments$/).reply((uri, body) => {
+      this.requests.push({ method: "POST", path: uri, body });
+      const fault = this.#fault("comment");
+      if (fault) return fault;
+      const comment: StoredComment = {
+        id: this.#nextId++,
+        issue_number: Number(uri.split("/")[5]),
+        body: (body as { body: string }).body,
+        appId: this.appId,
+        edits: 0,
+      };
+      this.comments.push(comment);
+      return [201, { id: comment.id }];
+    });
+    scope.get(/^\/repos\/[^/]+\/[^/]+\/issues\/\d+\/comments(\?.*)?$/).reply((uri) => {
+      this.requests.push({ method: "GET", path: uri, body: undefined });
+      const issueNumber = Number(new URL(uri, this.baseUrl).pathname.split("/")[5]);
+      return [
+        200,
+        this.comments
+          .filter((c) => c.issue_number === issueNumber)
+          .map((c) => ({ id: c.id, body: c.body, ...authored(c.appId) })),
+      ];
+    });
+    scope.patch(/^\/repos\/[^/]+\/[^/]+\/issues\/comments\/\d+$/).reply((uri, body) => {
+      this.requests.push({ method: "PATCH", path: uri, body });
+      const comment = this.comments.find((c) => c.id === Number(uri.split("/").pop()));
+      if (comment === undefined) return [404, { message: "Not Found" }];
+      comment.body = (body as { body: string }).body;
+      comment.edits++;
+      return [200, { id: comment.id }];
+    });
+    scope.get(/^\/repos\/[^/]+\/[^/]+\/collaborators\/[^/]+\/permission$/).reply((uri) => {
+      this.requests.push({ method: "GET", path: uri, body: undefined });
+      const login = decodeURIComponent(uri.split("/")[5] ?? "");
+      const permission = this.permissions.get(login);
+      return permission === undefined
+        ? [404, { message: "Not Found" }]
+        : [200, { ...permission, user: { login } }];
     });
     scope.get(/^\/repos\/[^/]+\/[^/]+\/commits\/[0-9a-f]+\/check-runs/).reply((uri) => {
       this.requests.push({ method: "GET", path: uri, body: undefined });

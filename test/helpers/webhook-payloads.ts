@@ -47,13 +47,16 @@ function repository(payload: Record<string, unknown>, t: Target): void {
   };
 }
 
-/** A `pull_request` payload for `action` (edited is derived from opened). */
+/** A `pull_request` payload for `action` (actions the examples lack derive from opened). */
 export function pullRequestPayload(
   action: string,
   t: Target,
   extra: Record<string, unknown> = {},
 ): Record<string, unknown> {
-  const payload = example("pull_request", action === "edited" ? "opened" : action);
+  const known = groups
+    .find((g) => g.name === "pull_request")
+    ?.examples.some((e) => e.action === action);
+  const payload = example("pull_request", known === true ? action : "opened");
   payload.action = action;
   repository(payload, t);
   const pr = payload.pull_request as Record<string, unknown>;
@@ -105,5 +108,59 @@ export function checkRunPayload(
     head: { sha: t.headSha },
     base: { repo: { id: t.repoId } },
   }));
+  return payload;
+}
+
+/** A `milestone` payload (`created`, `edited`, `closed`, `deleted`; edited derives from created). */
+export function milestonePayload(
+  action: "created" | "edited" | "closed" | "deleted",
+  t: Pick<Target, "owner" | "repo" | "repoId">,
+  milestone: {
+    number: number;
+    title: string;
+    description?: string;
+    dueOn?: string;
+    state?: "open" | "closed";
+  },
+): Record<string, unknown> {
+  const payload = example("milestone", action === "edited" ? "created" : action);
+  payload.action = action;
+  repository(payload, { ...t, number: 0, headSha: "" });
+  const m = payload.milestone as Record<string, unknown>;
+  m.number = milestone.number;
+  m.title = milestone.title;
+  m.description = milestone.description ?? "";
+  m.due_on = milestone.dueOn ?? null;
+  m.state = milestone.state ?? (action === "closed" ? "closed" : "open");
+  return payload;
+}
+
+/** An `issue_comment.created` payload on issue `issueNumber` by `login`. */
+export function commentPayload(
+  t: Pick<Target, "owner" | "repo" | "repoId">,
+  params: {
+    issueNumber: number;
+    body: string;
+    login: string;
+    bot?: boolean;
+    milestone?: { number: number; title: string };
+  },
+): Record<string, unknown> {
+  const payload = example("issue_comment", "created");
+  repository(payload, { ...t, number: 0, headSha: "" });
+  const issue = payload.issue as Record<string, unknown>;
+  issue.number = params.issueNumber;
+  issue.milestone = params.milestone ? { ...params.milestone, id: params.milestone.number } : null;
+  delete issue.pull_request;
+  const user = { login: params.login, id: 1, type: params.bot === true ? "Bot" : "User" };
+  payload.comment = { ...(payload.comment as Record<string, unknown>), body: params.body, user };
+  payload.sender = { ...(payload.sender as Record<string, unknown>), ...user };
+  return payload;
+}
+
+/** `installation.deleted` for our installation. */
+export function installationDeletedPayload(): Record<string, unknown> {
+  const payload = example("installation", "deleted");
+  (payload.installation as Record<string, unknown>).id = INSTALLATION_ID;
   return payload;
 }
