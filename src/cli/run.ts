@@ -7,6 +7,7 @@ import { Command, CommanderError } from "commander";
 import { runCheckCommand } from "./check-command.js";
 import { type CliIo, EXIT } from "./io.js";
 import { runMigrateCommand } from "./migrate-command.js";
+import { runRollupCommand } from "./rollup-command.js";
 import { runTrailersCommand } from "./trailers-command.js";
 
 // src/cli/run.ts and dist/cli/run.js both sit two levels below package.json
@@ -99,6 +100,26 @@ Examples:
     )
     .action(async () => {
       setExit(await runMigrateCommand(io));
+    });
+
+  program
+    .command("rollup")
+    .description("Print a milestone's cost & value rollup (markdown) from the app's database.")
+    .requiredOption("--repo <owner/name>", "the repository")
+    .requiredOption("--milestone <title>", "the milestone's title")
+    .option(
+      "--currency <code>",
+      "the currency to total (default: the one its PRs were recorded in)",
+    )
+    .addHelpText(
+      "after",
+      `
+Reads DATABASE_URL (else the PGlite directory COST_VALUE_DATA_DIR, default ./.data).
+Examples:
+  DATABASE_URL=postgres://user@db/cost_value npx cost-value rollup --repo acme/shop --milestone "Checkout v2"`,
+    )
+    .action(async (options: { repo: string; milestone: string; currency?: string }) => {
+      setExit(await runRollupCommand(options, io));
     });
 
   return program;

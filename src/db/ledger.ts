@@ -603,3 +603,33 @@ export async function withMilestoneLock<T>(
     client.release();
   }
 }
+
+/** A repository by name (operators name repositories; the ledger keys them by id). */
+export async function findRepository(
+  db: Queryable,
+  owner: string,
+  name: string,
+): Promise<{ id: number; installationId: number } | undefined> {
+  const { rows } = await db.query<{ id: string; installation_id: string }>(
+    `SELECT id::text, installation_id::text FROM repositories
+     WHERE lower(owner) = lower($1) AND lower(name) = lower($2) ORDER BY updated_at DESC LIMIT 1`,
+    [owner, name],
+  );
+  const row = rows[0];
+  return row === undefined
+    ? undefined
+    : { id: Number(row.id), installationId: Number(row.installation_id) };
+}
+
+/** The currency a milestone's PRs were recorded in (the config's, at the time). */
+export async function milestoneCurrency(
+  db: Queryable,
+  params: { repositoryId: number; milestoneNumber: number },
+): Promise<string | undefined> {
+  const { rows } = await db.query<{ currency: string }>(
+    `SELECT currency FROM pull_requests WHERE repository_id = $1 AND milestone_number = $2
+     GROUP BY currency ORDER BY count(*) DESC, currency LIMIT 1`,
+    [params.repositoryId, params.milestoneNumber],
+  );
+  return rows[0]?.currency;
+}

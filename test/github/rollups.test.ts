@@ -181,6 +181,42 @@ describe("the ledger behind the app", () => {
     expect(rollupComments()[0]?.body).toContain("declared worth \\$2,000");
   });
 
+  it("ends in the same record whatever order a PR's events arrive in", async () => {
+    const permutations = <T>(items: T[]): T[][] =>
+      items.length <= 1
+        ? [items]
+        : items.flatMap((item, i) =>
+            permutations([...items.slice(0, i), ...items.slice(i + 1)]).map((rest) => [
+              item,
+              ...rest,
+            ]),
+          );
+    const snapshot = async () =>
+      (
+        await db.pool.query(
+          `SELECT number, state, milestone_number, head_sha, cost_micros::text, worth_micros::text,
+                  issue_number, value_complete, conclusion FROM pull_requests ORDER BY number`,
+        )
+      ).rows;
+    const pr = addPr(11, "14.62");
+    const events = ["opened", "synchronize", "edited", "milestoned"];
+    let expected: unknown;
+    for (const order of permutations(events)) {
+      await db.pool.query("TRUNCATE installations CASCADE");
+      for (const action of order)
+        await receive(
+          "pull_request",
+          pullRequestPayload(action, target(pr), { changes: { body: { from: "" } } }),
+        );
+      const rows = await snapshot();
+      expected ??= rows;
+      expect(rows).toEqual(expected);
+    }
+    expect(expected).toEqual([
+      expect.objectContaining({ number: 11, cost_micros: "14620000", milestone_number: 3 }),
+    ]);
+  });
+
   it("moves a PR between rollups when its milestone changes", async () => {
     const pr = addPr(11, "14.62");
     await receive("pull_request", pullRequestPayload("opened", target(pr)));
