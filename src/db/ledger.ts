@@ -633,3 +633,19 @@ export async function milestoneCurrency(
   );
   return rows[0]?.currency;
 }
+
+/** The check run recorded for a PR, and the head commit it is on. */
+export async function storedCheckRun(
+  db: Queryable,
+  params: { installationId: number; repositoryId: number; number: number },
+): Promise<{ headSha: string; checkRunId: number } | undefined> {
+  const { rows } = await db.query<{ head_sha: string; check_run_id: string | null }>(
+    `SELECT head_sha, check_run_id::text FROM pull_requests
+     WHERE installation_id = $1 AND repository_id = $2 AND number = $3`,
+    [params.installationId, params.repositoryId, params.number],
+  );
+  const row = rows[0];
+  return row?.check_run_id != null
+    ? { headSha: row.head_sha, checkRunId: Number(row.check_run_id) }
+    : undefined;
+}

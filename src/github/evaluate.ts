@@ -9,6 +9,7 @@ import { renderCheckOutput } from "../core/render.js";
 import { renderConfigProblems, renderEvaluationFailure } from "../core/render-notices.js";
 import { parseValueSection } from "../core/value.js";
 import { evaluatePullRequest, type Verdict } from "../core/verdict.js";
+import { storedCheckRun } from "../db/ledger.js";
 import { type LedgerScope, readWorkItem, recordEvaluation } from "./ledger-sync.js";
 import {
   type CheckConclusion,
@@ -99,8 +100,28 @@ export async function evaluateAndPublish(
     let runs = snapshot.checkRuns;
     if (snapshot.checkRunsSha !== headSha) {
       const name = snapshot.config.ok ? snapshot.config.config["check-name"] : "cost/value";
-      runs = await listOwnRuns(api, { owner, repo, sha: headSha, name, appId: settings.appId });
-      requests++;
+      // the ledger remembers the run of the head it recorded last; else ask GitHub
+      const stored =
+        settings.ledger !== undefined
+          ? await storedCheckRun(settings.ledger.pool, {
+              installationId: settings.ledger.installationId,
+              repositoryId: snapshot.repository.id,
+              number: snapshot.number,
+            })
+          : undefined;
+      if (stored?.headSha === headSha) {
+        runs = [
+          {
+            id: stored.checkRunId,
+            name,
+            status: "completed",
+            ...(settings.appId !== undefined ? { appId: settings.appId } : {}),
+          },
+        ];
+      } else {
+        runs = await listOwnRuns(api, { owner, repo, sha: headSha, name, appId: settings.appId });
+        requests++;
+      }
     }
 
     if (!snapshot.config.ok) {

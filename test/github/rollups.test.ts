@@ -217,6 +217,22 @@ describe("the ledger behind the app", () => {
     ]);
   });
 
+  it("updates the recorded check run when a stale event arrives, without asking GitHub for it", async () => {
+    const pr = addPr(11, "14.62");
+    const staleSha = pr.headSha;
+    const next = commitsOf(1, () => "More\n\nAgent-Cost: 1 USD\n");
+    pr.commits.push(...next);
+    pr.headSha = next[0]?.sha ?? "";
+    await receive("pull_request", pullRequestPayload("synchronize", target(pr)));
+    github.reset();
+    await receive(
+      "pull_request",
+      pullRequestPayload("labeled", { ...target(pr), headSha: staleSha }),
+    );
+    expect(github.requests.map((r) => r.method)).toEqual(["POST", "PATCH"]);
+    expect(github.checkRuns).toHaveLength(1);
+  });
+
   it("moves a PR between rollups when its milestone changes", async () => {
     const pr = addPr(11, "14.62");
     await receive("pull_request", pullRequestPayload("opened", target(pr)));
