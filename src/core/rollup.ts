@@ -37,6 +37,8 @@ export interface RollupData {
     state: "open" | "closed";
     dueOn?: Date;
     budget?: bigint;
+    /** Why the description's `Budget:` line could not be read. */
+    budgetProblem?: string;
   };
   currency: string;
   /** Spend in `currency`; worth counted once per work item. */
@@ -144,10 +146,14 @@ export function renderRollup(params: {
     `declared worth ${money(data.worth, true)} (${times(data.worth, data.spend)} of spend)`,
     m.budget !== undefined
       ? `budget ${money(m.budget, true)} (${percent(data.spend, m.budget)} used${data.spend > m.budget ? ", **over budget**" : ""})`
-      : "no milestone budget (add `Budget: $5,000` to the milestone's description)",
+      : m.budgetProblem !== undefined
+        ? "milestone budget unreadable (see below)"
+        : "no milestone budget (add `Budget: $5,000` to the milestone's description)",
     `PRs: ${data.pullRequests.merged} merged, ${data.pullRequests.open} open, ${data.pullRequests.closed} closed unmerged`,
   ];
   parts.push(headline.join(" · "));
+  // our own message (from parseMilestoneBudget; it quotes no input), markdown as written
+  if (m.budgetProblem !== undefined) parts.push(`⚠️ ${m.budgetProblem}`);
   const f = forecast(data, now);
   if (f !== undefined) {
     const verdict =

@@ -74,6 +74,8 @@ export interface MilestoneRecord {
   state: "open" | "closed";
   dueOn?: Date;
   budget?: { micros: bigint; currency: string };
+  /** Why the description's `Budget:` line could not be read. */
+  budgetProblem?: string;
 }
 
 async function upsertRepository(
@@ -97,11 +99,13 @@ async function upsertRepository(
 export async function upsertMilestone(db: Queryable, m: MilestoneRecord): Promise<void> {
   await upsertRepository(db, m.installationId, m.repository);
   await db.query(
-    `INSERT INTO milestones (repository_id, number, title, state, due_on, budget_micros, budget_currency)
-     VALUES ($1, $2, $3, $4, $5, $6, $7)
+    `INSERT INTO milestones (repository_id, number, title, state, due_on, budget_micros, budget_currency,
+       budget_problem)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
      ON CONFLICT (repository_id, number) DO UPDATE SET title = EXCLUDED.title, state = EXCLUDED.state,
        due_on = EXCLUDED.due_on, budget_micros = EXCLUDED.budget_micros,
-       budget_currency = EXCLUDED.budget_currency, updated_at = now()`,
+       budget_currency = EXCLUDED.budget_currency, budget_problem = EXCLUDED.budget_problem,
+       updated_at = now()`,
     [
       m.repository.id,
       m.number,
@@ -110,6 +114,7 @@ export async function upsertMilestone(db: Queryable, m: MilestoneRecord): Promis
       m.dueOn ?? null,
       m.budget?.micros.toString() ?? null,
       m.budget?.currency ?? null,
+      m.budgetProblem ?? null,
     ],
   );
 }
@@ -367,8 +372,10 @@ export async function readRollup(
     due_on: Date | null;
     budget_micros: string | null;
     budget_currency: string | null;
+    budget_problem: string | null;
   }>(
-    `SELECT r.owner, r.name, m.title, m.state, m.due_on, m.budget_micros::text, m.budget_currency
+    `SELECT r.owner, r.name, m.title, m.state, m.due_on, m.budget_micros::text, m.budget_currency,
+            m.budget_problem
      FROM milestones m JOIN repositories r ON r.id = m.repository_id
      WHERE r.installation_id = $1 AND m.repository_id = $2 AND m.number = $3`,
     scope,
@@ -490,6 +497,7 @@ export async function readRollup(
       state: ms.state,
       ...(ms.due_on !== null ? { dueOn: new Date(ms.due_on) } : {}),
       ...(budget !== undefined ? { budget } : {}),
+      ...(ms.budget_problem !== null ? { budgetProblem: ms.budget_problem } : {}),
     },
     currency: params.currency,
     spend: BigInt(t?.spend ?? "0"),

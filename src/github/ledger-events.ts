@@ -73,6 +73,7 @@ export function registerLedgerEvents(app: Probot, deps: LedgerDeps): void {
         state: m.state === "closed" ? "closed" : "open",
         ...(m.due_on ? { dueOn: new Date(m.due_on) } : {}),
         ...(budget.kind === "budget" ? { budget: budget.budget } : {}),
+        ...(budget.kind === "problem" ? { budgetProblem: budget.message } : {}),
       });
       if (!config.config.rollups.enabled) return;
       const api = {

@@ -180,6 +180,7 @@ export async function recordEvaluation(
         ? { dueOn: new Date(snapshot.milestone.dueOn) }
         : {}),
       ...(budget.kind === "budget" ? { budget: budget.budget } : {}),
+      ...(budget.kind === "problem" ? { budgetProblem: budget.message } : {}),
     });
   }
   if (verdict.conclusion === "skipped") {

@@ -153,6 +153,21 @@ describe("the ledger behind the app", () => {
     expect(rollupComments()[0]?.body).toContain("budget \\$20 (73% used)");
   });
 
+  it("says in the rollup when the milestone's Budget: line cannot be read", async () => {
+    await receive("pull_request", pullRequestPayload("opened", target(addPr(11, "14.62"))));
+    await receive(
+      "milestone",
+      milestonePayload("edited", REPO, {
+        ...MILESTONE,
+        state: "open",
+        description: "Budget: lots",
+      }),
+    );
+    expect(rollupComments()[0]?.body).toContain(
+      "⚠️ The milestone's `Budget:` line (line 1) is not an amount of money",
+    );
+  });
+
   it("never duplicates the rollup: the same delivery three times", async () => {
     const payload = pullRequestPayload("opened", target(addPr(11, "14.62")));
     for (let i = 0; i < 3; i++) await receive("pull_request", payload, "same-delivery");
