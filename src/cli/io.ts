@@ -6,6 +6,8 @@ export interface CliIo {
   stderr: (text: string) => void;
   cwd: string;
   env: Readonly<Record<string, string | undefined>>;
+  /** Standard error is a terminal (notes may use colour unless NO_COLOR is set). Default false. */
+  isTTY?: boolean;
 }
 
 /** Exit codes of every command (documented in the README). */
@@ -28,5 +30,6 @@ export function nodeIo(): CliIo {
     stderr: (text) => process.stderr.write(text),
     cwd: process.cwd(),
     env: process.env,
+    isTTY: process.stderr.isTTY === true,
   };
 }
