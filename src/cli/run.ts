@@ -5,10 +5,13 @@
 import { readFileSync } from "node:fs";
 import { Command, CommanderError } from "commander";
 import { runCheckCommand } from "./check-command.js";
+import { runHookInstallCommand, runHookUninstallCommand } from "./hook-command.js";
+import { runInitCommand } from "./init-command.js";
 import { type CliIo, EXIT } from "./io.js";
 import { runMigrateCommand } from "./migrate-command.js";
 import { runRollupCommand } from "./rollup-command.js";
 import { runTrailersCommand } from "./trailers-command.js";
+import { runUsageCommand, type UsageOptions } from "./usage-command.js";
 
 // src/cli/run.ts and dist/cli/run.js both sit two levels below package.json
 const VERSION = (
@@ -120,6 +123,116 @@ Examples:
     )
     .action(async (options: { repo: string; milestone: string; currency?: string }) => {
       setExit(await runRollupCommand(options, io));
+    });
+
+  const hook = program
+    .command("hook")
+    .description(
+      "Install or remove the git hook that adds the trailers of `cost-value usage` to each commit.",
+    )
+    .addHelpText(
+      "after",
+      `
+The prepare-commit-msg hook appends what \`cost-value usage\` prints (Agent-Usage, Agent-Cost, …)
+to the commit message's trailers, only when there was agent work; never on merges, squashes,
+rebases, or a message that has them already (--amend). It never blocks a commit: when cost-value
+fails or takes more than 5 seconds it warns and the commit goes on. A prepare-commit-msg hook
+already there keeps running, first. COST_VALUE_HOOK=off skips it for one commit.
+
+Examples:
+  npx cost-value hook install
+  npx cost-value hook install --dry-run
+  npx cost-value hook uninstall`,
+    );
+
+  hook
+    .command("install")
+    .description(
+      "Install the prepare-commit-msg hook (respects core.hooksPath and worktrees); installing again changes nothing.",
+    )
+    .option("--repo <dir>", "a directory in the git repository", ".")
+    .option("--dry-run", "print what would be written or moved, and the hook; change nothing")
+    .addHelpText(
+      "after",
+      `
+An existing prepare-commit-msg hook is moved to prepare-commit-msg.cost-value-chained and run
+first, with the same arguments; \`cost-value hook uninstall\` puts it back.
+Examples:
+  npx cost-value hook install
+  npx cost-value hook install --repo ../other-repo --dry-run`,
+    )
+    .action(async (options: { repo: string; dryRun?: boolean }) => {
+      setExit(await runHookInstallCommand(options, io));
+    });
+
+  hook
+    .command("uninstall")
+    .description(
+      "Remove the cost-value hook and put back the hook that was there before it, as it was.",
+    )
+    .option("--repo <dir>", "a directory in the git repository", ".")
+    .option("--dry-run", "print what would be removed or moved; change nothing")
+    .addHelpText(
+      "after",
+      `
+Examples:
+  npx cost-value hook uninstall
+  npx cost-value hook uninstall --dry-run`,
+    )
+    .action(async (options: { repo: string; dryRun?: boolean }) => {
+      setExit(await runHookUninstallCommand(options, io));
+    });
+
+  program
+    .command("init")
+    .description(
+      "Add a pull request template with the value section and a commented .github/cost-value.yml; overwrites nothing.",
+    )
+    .option("--repo <dir>", "the repository (default: the top-level of the current one)")
+    .option("--dry-run", "print what would be created or appended; write nothing")
+    .addHelpText(
+      "after",
+      `
+Creates .github/pull_request_template.md with the "## Value" section, or appends the section to
+the template the repository has when it lacks one; creates .github/cost-value.yml with every
+setting and its default. Files that exist are left as they were.
+Examples:
+  npx cost-value init
+  npx cost-value init --dry-run
+  npx cost-value init --repo ../other-repo`,
+    )
+    .action(async (options: { repo?: string; dryRun?: boolean }) => {
+      setExit(await runInitCommand(options, io));
+    });
+
+  program
+    .command("usage")
+    .description(
+      "Print the cost trailers (Agent, Agent-Usage, Agent-Cost) of the agent work done in this repository since the last commit, from Claude Code's and Codex's local session logs.",
+    )
+    .option("--repo <dir>", "a directory in the git repository", ".")
+    .option(
+      "--since <time>",
+      "count work after this ISO time or this long ago (30m, 2h, 3d); default: the last commit",
+    )
+    .option("--agent <name>", "claude-code, codex or all", "all")
+    .option("--config <file>", "config file (default: <repo>/.github/cost-value.yml if present)")
+    .option("--json", "print models, tokens by kind, costs (decimal strings) and sources as JSON")
+    .addHelpText(
+      "after",
+      `
+Reads Claude Code's ~/.claude/projects and ~/.config/claude/projects (or the projects of each
+dir in CLAUDE_CONFIG_DIR, comma-separated) and Codex's ~/.codex/sessions (or
+$CODEX_HOME/sessions); only sessions run in this repository or its worktrees. Prints nothing
+when there was no agent work; notes and warnings go to stderr.
+Examples:
+  npx cost-value usage
+  npx cost-value usage --since 2h --agent claude-code
+  git commit -m "Fix rounding" -m "$(npx cost-value usage)"
+  npx cost-value usage --json`,
+    )
+    .action(async (options: UsageOptions) => {
+      setExit(await runUsageCommand(options, io));
     });
 
   return program;
