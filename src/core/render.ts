@@ -48,6 +48,7 @@ function formatRatio(r: number): string {
 
 function formatPercent(p: number): string {
   if (!Number.isFinite(p)) return "∞%";
+  if (p > 0 && p < 0.05) return "<0.1%"; // spend was recorded: never show it as 0.0%
   return `${p >= 10 ? Math.round(p) : p.toFixed(1)}%`;
 }
 
