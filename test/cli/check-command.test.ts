@@ -2,8 +2,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import type { CliIo } from "../../src/cli/io.js";
-import { runCli } from "../../src/cli/run.js";
+import { runCliCaptured } from "../helpers/cli.js";
 import { createTempRepo, type TempRepo } from "../helpers/temp-repo.js";
 
 interface Run {
@@ -12,22 +11,8 @@ interface Run {
   stderr: string;
 }
 
-async function cli(args: string[], cwd: string, stdin = ""): Promise<Run> {
-  let stdout = "";
-  let stderr = "";
-  const io: CliIo = {
-    readStdin: async () => Buffer.from(stdin),
-    stdout: (t) => {
-      stdout += t;
-    },
-    stderr: (t) => {
-      stderr += t;
-    },
-    cwd,
-    env: {},
-  };
-  const code = await runCli(args, io);
-  return { code, stdout, stderr };
+function cli(args: string[], cwd: string, stdin = ""): Promise<Run> {
+  return runCliCaptured(args, { cwd, stdin });
 }
 
 const BODY = `Fixes the EU rounding bug.

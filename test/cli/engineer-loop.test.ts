@@ -9,27 +9,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import type { CliIo } from "../../src/cli/io.js";
-import { runCli } from "../../src/cli/run.js";
+import { runCliCaptured } from "../helpers/cli.js";
 import { createTempRepo, isolatedGitEnv } from "../helpers/temp-repo.js";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
 
-async function cli(args: string[], cwd: string) {
-  let stdout = "";
-  let stderr = "";
-  const io: CliIo = {
-    readStdin: async () => Buffer.alloc(0),
-    stdout: (t) => {
-      stdout += t;
-    },
-    stderr: (t) => {
-      stderr += t;
-    },
-    cwd,
-    env: {},
-  };
-  return { code: await runCli(args, io), stdout, stderr };
+function cli(args: string[], cwd: string) {
+  return runCliCaptured(args, { cwd });
 }
 
 describe("from the agent's log to the check", () => {

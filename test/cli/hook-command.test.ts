@@ -19,8 +19,6 @@ import {
   runHookInstallCommand,
   runHookUninstallCommand,
 } from "../../src/cli/hook-command.js";
-import type { CliIo } from "../../src/cli/io.js";
-import { runCli } from "../../src/cli/run.js";
 import {
   CHAINED_HOOK_NAME,
   HOOK_MARKER,
@@ -28,6 +26,7 @@ import {
   renderHookScript,
   shellQuote,
 } from "../../src/core/hook-script.js";
+import { captureIo, runCliCaptured } from "../helpers/cli.js";
 import { createTempRepo, isolatedGitEnv, type TempRepo } from "../helpers/temp-repo.js";
 
 const HOME = mkdtempSync(join(tmpdir(), "cost-value-hook-home-"));
@@ -46,27 +45,12 @@ interface Run {
   stderr: string;
 }
 
-function makeIo(cwd: string, env: NodeJS.ProcessEnv = ENV): CliIo & { out: () => Run } {
-  let stdout = "";
-  let stderr = "";
-  return {
-    readStdin: async () => Buffer.from(""),
-    stdout: (t) => {
-      stdout += t;
-    },
-    stderr: (t) => {
-      stderr += t;
-    },
-    cwd,
-    env,
-    out: () => ({ code: -1, stdout, stderr }),
-  };
+function makeIo(cwd: string, env: NodeJS.ProcessEnv = ENV) {
+  return captureIo({ cwd, env });
 }
 
-async function cli(args: string[], cwd: string): Promise<Run> {
-  const io = makeIo(cwd);
-  const code = await runCli(args, io);
-  return { ...io.out(), code };
+function cli(args: string[], cwd: string): Promise<Run> {
+  return runCliCaptured(args, { cwd, env: ENV });
 }
 
 /** A fake `cost-value usage`: logs each call to `<name>.log`, prints `lines`, exits `exitCode`. */
@@ -541,7 +525,7 @@ describe("how the hook finds cost-value", () => {
     expect(
       await runHookInstallCommand({ repo: repo.dir, node: "/nonexistent/node", bin: "/x.js" }, io),
     ).toBe(0);
-    expect(io.out().stdout).toContain("Note: /x.js does not exist");
+    expect(io.output().stdout).toContain("Note: /x.js does not exist");
     const run = commit(repo.dir, "No CLI", bareEnv());
     expect(run.code).toBe(0);
     expect(run.stderr).toBe(

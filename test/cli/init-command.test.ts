@@ -15,12 +15,11 @@ import {
   PR_TEMPLATE_PATH,
   pullRequestTemplate,
 } from "../../src/cli/init-command.js";
-import type { CliIo } from "../../src/cli/io.js";
-import { runCli } from "../../src/cli/run.js";
 import { renderDefaultConfigYaml } from "../../src/config/describe-config.js";
 import { parseConfigText } from "../../src/config/parse-config.js";
 import { type Config, DEFAULT_CONFIG } from "../../src/config/schema.js";
 import { parseValueSection, resolveValueStatement } from "../../src/core/value.js";
+import { runCliCaptured } from "../helpers/cli.js";
 import { createTempRepo, isolatedGitEnv } from "../helpers/temp-repo.js";
 
 const ENV = isolatedGitEnv(mkdtempSync(join(tmpdir(), "cost-value-init-home-")));
@@ -31,22 +30,8 @@ interface Run {
   stderr: string;
 }
 
-async function cli(args: string[], cwd: string): Promise<Run> {
-  let stdout = "";
-  let stderr = "";
-  const io: CliIo = {
-    readStdin: async () => Buffer.from(""),
-    stdout: (t) => {
-      stdout += t;
-    },
-    stderr: (t) => {
-      stderr += t;
-    },
-    cwd,
-    env: ENV,
-  };
-  const code = await runCli(args, io);
-  return { code, stdout, stderr };
+function cli(args: string[], cwd: string): Promise<Run> {
+  return runCliCaptured(args, { cwd, env: ENV });
 }
 
 function read(repo: string, path: string): string {

@@ -2,25 +2,11 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import type { CliIo } from "../../src/cli/io.js";
-import { runCli } from "../../src/cli/run.js";
 import { loadMigrations } from "../../src/db/migrate.js";
+import { runCliCaptured } from "../helpers/cli.js";
 
-async function cli(args: string[], env: Record<string, string>, cwd: string) {
-  let stdout = "";
-  let stderr = "";
-  const io: CliIo = {
-    readStdin: async () => Buffer.alloc(0),
-    stdout: (t) => {
-      stdout += t;
-    },
-    stderr: (t) => {
-      stderr += t;
-    },
-    cwd,
-    env,
-  };
-  return { code: await runCli(args, io), stdout, stderr };
+function cli(args: string[], env: Record<string, string>, cwd: string) {
+  return runCliCaptured(args, { cwd, env });
 }
 
 describe("cost-value migrate", () => {

@@ -2,27 +2,21 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import type { CliIo } from "../../src/cli/io.js";
 import { runRollupCommand } from "../../src/cli/rollup-command.js";
 import { openDatabase } from "../../src/db/database.js";
 import { recordPullRequest, upsertMilestone } from "../../src/db/ledger.js";
 import { migrate } from "../../src/db/migrate.js";
+import { captureIo } from "../helpers/cli.js";
 import { exampleMilestone } from "../helpers/ledger-fixtures.js";
 
 function io(env: Record<string, string>) {
-  const out = { stdout: "", stderr: "" };
-  const value: CliIo = {
-    readStdin: async () => Buffer.alloc(0),
-    stdout: (t) => {
-      out.stdout += t;
+  const value = captureIo({ cwd: tmpdir(), env });
+  return {
+    io: value,
+    get out() {
+      return value.output();
     },
-    stderr: (t) => {
-      out.stderr += t;
-    },
-    cwd: tmpdir(),
-    env,
   };
-  return { io: value, out };
 }
 
 describe("cost-value rollup", () => {

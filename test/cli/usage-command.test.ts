@@ -12,11 +12,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { beforeAll, describe, expect, it } from "vitest";
-import type { CliIo } from "../../src/cli/io.js";
-import { runCli } from "../../src/cli/run.js";
 import { DEFAULT_CONFIG } from "../../src/config/schema.js";
 import { readCommitCost } from "../../src/core/cost.js";
 import { parseTrailers } from "../../src/core/trailers.js";
+import { runCliCaptured } from "../helpers/cli.js";
 import { createTempRepo, isolatedGitEnv, type TempRepo } from "../helpers/temp-repo.js";
 
 const FIXTURES = fileURLToPath(new URL("../fixtures/agent-logs/", import.meta.url));
@@ -27,28 +26,13 @@ interface Run {
   stderr: string;
 }
 
-async function cli(
+function cli(
   args: string[],
   cwd: string,
   env: Record<string, string>,
   isTTY = false,
 ): Promise<Run> {
-  let stdout = "";
-  let stderr = "";
-  const io: CliIo = {
-    readStdin: async () => Buffer.from(""),
-    stdout: (t) => {
-      stdout += t;
-    },
-    stderr: (t) => {
-      stderr += t;
-    },
-    cwd,
-    env,
-    isTTY,
-  };
-  const code = await runCli(args, io);
-  return { code, stdout, stderr };
+  return runCliCaptured(args, { cwd, env, isTTY });
 }
 
 /** Copy the fixture logs into a fresh directory, with the placeholders made real paths. */

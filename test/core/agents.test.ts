@@ -5,22 +5,9 @@ import type { Config } from "../../src/config/schema.js";
 import { BUILT_IN_AGENT_PATTERNS } from "../../src/core/agent-patterns.js";
 import { canonicalAgentName, detectAgentSignals } from "../../src/core/agents.js";
 import type { CommitAuthor } from "../../src/core/commit.js";
+import { trailerLines } from "../helpers/trailer-lines.js";
 
-/** Test helper: `Key: value` lines → trailers, line numbers counted from `firstLine`. */
-function trailersOf(text: string, firstLine = 1) {
-  return text
-    .split("\n")
-    .map((line, i) => ({ line, number: firstLine + i }))
-    .filter(({ line }) => line.includes(":"))
-    .map(({ line, number }) => {
-      const colon = line.indexOf(":");
-      return {
-        key: line.slice(0, colon).trim(),
-        value: line.slice(colon + 1).trim(),
-        line: number,
-      };
-    });
-}
+const trailersOf = (text: string, firstLine = 1) => trailerLines(text, firstLine);
 
 function detect(
   trailerText: string,

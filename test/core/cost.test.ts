@@ -3,24 +3,11 @@ import { type Config, configSchema } from "../../src/config/schema.js";
 import type { CommitAuthor } from "../../src/core/commit.js";
 import { costTrailerKey, MAX_PROBLEMS_PER_COMMIT, readCommitCost } from "../../src/core/cost.js";
 import { emptyTokens, type TokenCounts } from "../../src/core/tokens.js";
+import { trailerLines } from "../helpers/trailer-lines.js";
 
 const SHA = "1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e8f9a0b";
 
-/** Test helper: `Key: value` lines → trailers, line numbers counted from `firstLine`. */
-function trailersOf(text: string, firstLine = 3) {
-  return text
-    .split("\n")
-    .map((line, i) => ({ line, number: firstLine + i }))
-    .filter(({ line }) => line.includes(":"))
-    .map(({ line, number }) => {
-      const colon = line.indexOf(":");
-      return {
-        key: line.slice(0, colon).trim(),
-        value: line.slice(colon + 1).trim(),
-        line: number,
-      };
-    });
-}
+const trailersOf = (text: string, firstLine = 3) => trailerLines(text, firstLine);
 
 function config(partial: Record<string, unknown> = {}): Config {
   return configSchema.parse(partial);
