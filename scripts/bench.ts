@@ -1,189 +1,72 @@
 /**
  * `npm run bench`: measured figures, printed as a table (and as JSON with `--json FILE`).
- * `--quick` uses small sizes so CI can run it (it must never rot).
- *
- * Figures so far (issue 2): the trailer parser's speed on the real corpus, against running
- * `git interpret-trailers` per message, and on 1 MB adversarial messages.
+ * `--quick` uses small sizes so CI can run it (it must never rot); `--only a,b` runs some sections.
+ * Each section lives in scripts/bench/<name>.ts; see docs/performance.md for a full run.
  */
-import { execFileSync, spawnSync } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
-import { cpus, tmpdir } from "node:os";
-import { join } from "node:path";
+import { execFileSync } from "node:child_process";
+import { writeFileSync } from "node:fs";
+import { cpus, totalmem } from "node:os";
 import { parseArgs } from "node:util";
-import { parseTrailers } from "../src/core/trailers.js";
+import type { BenchSection, Figure } from "./bench/common.js";
+import { run as trailers } from "./bench/trailers.js";
 
-interface Figure {
-  name: string;
-  value: number;
-  unit: string;
-  note?: string;
-}
-
-const { values: args } = parseArgs({
-  options: { quick: { type: "boolean", default: false }, json: { type: "string" } },
-});
-const quick = args.quick === true;
-const figures: Figure[] = [];
-const record = (f: Figure): void => {
-  figures.push(f);
+/** In the order they run (and print). */
+const SECTIONS: Record<string, BenchSection> = {
+  trailers,
 };
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)] ?? Number.NaN;
-}
-
-function time(fn: () => void): number {
-  const t = performance.now();
-  fn();
-  return performance.now() - t;
-}
-
-function loadCorpus(): string[] {
-  const dir = join(import.meta.dirname, "..", "test", "fixtures", "corpus");
-  const messages: string[] = [];
-  for (const file of readdirSync(dir).filter((f) => f.endsWith(".commits"))) {
-    const fields = readFileSync(join(dir, file), "utf8").split("\0");
-    for (let i = 1; i < fields.length; i += 2) messages.push(fields[i] ?? "");
+const { values: args } = parseArgs({
+  options: {
+    quick: { type: "boolean", default: false },
+    json: { type: "string" },
+    only: { type: "string" },
+  },
+});
+const quick = args.quick === true;
+const only = args.only?.split(",").map((s) => s.trim());
+for (const name of only ?? []) {
+  if (!(name in SECTIONS)) {
+    console.error(`--only: no section "${name}"; sections: ${Object.keys(SECTIONS).join(", ")}`);
+    process.exit(2);
   }
-  return messages;
 }
 
-function benchTrailers(): void {
-  const corpus = loadCorpus();
-  const bytes = corpus.reduce((n, m) => n + Buffer.byteLength(m), 0);
-  const mb = bytes / 1e6;
-  const rounds = quick ? 3 : 15;
-
-  // baseline: a scan of the same bytes for newlines (memory speed of this machine)
-  const joined = Buffer.from(corpus.join("\n"));
-  const baseline = median(
-    Array.from({ length: rounds }, () =>
-      time(() => {
-        let n = 0;
-        for (let i = joined.indexOf(10); i !== -1; i = joined.indexOf(10, i + 1)) n++;
-        if (n < 0) throw new Error("unreachable");
-      }),
-    ),
-  );
-  let trailers = 0;
-  const parse = median(
-    Array.from({ length: rounds }, () =>
-      time(() => {
-        trailers = 0;
-        for (const m of corpus) trailers += parseTrailers(m).length;
-      }),
-    ),
-  );
-  record({
-    name: "corpus messages",
-    value: corpus.length,
-    unit: "messages",
-    note: `${mb.toFixed(2)} MB, ${trailers} trailers`,
-  });
-  record({
-    name: "trailer parsing, corpus",
-    value: mb / (parse / 1000),
-    unit: "MB/s",
-    note: `median of ${rounds}; target ≥ 20 MB/s`,
-  });
-  record({
-    name: "trailer parsing vs newline scan",
-    value: parse / baseline,
-    unit: "× baseline",
-    note: "machine-independent ratio",
-  });
-
-  // the naive way: one git process per message
-  const home = mkdtempSync(join(tmpdir(), "cv-bench-git-"));
-  const env = {
-    PATH: process.env.PATH,
-    HOME: home,
-    GIT_CONFIG_NOSYSTEM: "1",
-    GIT_CONFIG_GLOBAL: "/dev/null",
-    LC_ALL: "C",
-  };
-  let gitAvailable = true;
+function machineDatabaseUrl(): string | undefined {
+  const explicit = process.env.BENCH_DATABASE_URL ?? process.env.DATABASE_URL;
+  if (explicit) return explicit;
   try {
-    execFileSync("git", ["--version"], { env, cwd: home });
+    execFileSync("pg_isready", ["-h", "127.0.0.1", "-p", "5432", "-q"], { stdio: "ignore" });
+    return "postgres://postgres@127.0.0.1:5432/postgres";
   } catch {
-    gitAvailable = false;
+    return undefined;
   }
-  if (gitAvailable) {
-    const sample = corpus.slice(0, quick ? 30 : 300);
-    const gitMs = time(() => {
-      for (const m of sample) {
-        spawnSync("git", ["interpret-trailers", "--parse", "--no-divider"], {
-          input: m,
-          env,
-          cwd: home,
-        });
-      }
-    });
-    const perMessageGit = gitMs / sample.length;
-    const perMessageOurs = parse / corpus.length;
-    record({
-      name: "git interpret-trailers per message",
-      value: perMessageGit,
-      unit: "ms",
-      note: `${sample.length} messages`,
-    });
-    record({
-      name: "parser speed-up over git per message",
-      value: perMessageGit / perMessageOurs,
-      unit: "×",
-    });
-  } else {
-    record({
-      name: "git interpret-trailers per message",
-      value: Number.NaN,
-      unit: "ms",
-      note: "git not found",
-    });
-  }
+}
 
-  // 1 MB adversarial messages: first call (cold code paths for that shape) and median
-  const size = quick ? 256 * 1024 : 1024 * 1024;
-  const flat = (s: string): string => Buffer.from(s).toString();
-  const shapes: Record<string, string> = {
-    "one 1 MB token": flat(`T\n\n${"a".repeat(size)}: v`),
-    "95k trailers": flat(`T\n\n${"Key: value\n".repeat(size / 11)}`),
-    "350k continuation lines": flat(`T\n\nKey: v\n${" x\n".repeat(size / 3)}`),
-    "1M blank lines": flat(`T\n\nA: b${"\n".repeat(size)}`),
-    "token then 1 MB of spaces": flat(`T\n\nKey${" ".repeat(size)}x`),
-    "sign-off and prose mix": flat(`T\n\n${"Signed-off-by: x\nprose\n".repeat(size / 23)}`),
-  };
-  let worst = 0;
-  for (const [name, message] of Object.entries(shapes)) {
-    const first = time(() => parseTrailers(message));
-    const warm = median(
-      Array.from({ length: quick ? 3 : 7 }, () => time(() => parseTrailers(message))),
-    );
-    worst = Math.max(worst, first);
-    record({
-      name: `${(size / 1048576).toFixed(2)} MB: ${name}`,
-      value: warm,
-      unit: "ms",
-      note: `first call ${first.toFixed(1)} ms`,
-    });
-  }
-  record({
-    name: "adversarial worst first call",
-    value: worst,
-    unit: "ms",
-    note: "target: well under 100 ms",
+const figures: Figure[] = [];
+const databaseUrl = machineDatabaseUrl();
+for (const [section, run] of Object.entries(SECTIONS)) {
+  if (only !== undefined && !only.includes(section)) continue;
+  console.error(`bench: ${section}…`);
+  await run({
+    quick,
+    databaseUrl,
+    record: (f) => figures.push({ section, ...f }),
+    log: (m) => console.error(`  ${section}: ${m}`),
   });
 }
 
-benchTrailers();
-
-const machine = `${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, Node ${process.version}`;
+const machine = `${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`;
 console.log(`cost-value bench${quick ? " (quick)" : ""} on ${machine}\n`);
 const width = Math.max(...figures.map((f) => f.name.length));
+let current: string | undefined;
 for (const f of figures) {
+  if (f.section !== current) {
+    current = f.section;
+    console.log(`\n[${current}]`);
+  }
   const value = Number.isNaN(f.value)
     ? "n/a"
-    : f.value >= 100
+    : Math.abs(f.value) >= 100
       ? f.value.toFixed(0)
       : f.value.toFixed(2);
   console.log(
@@ -191,6 +74,9 @@ for (const f of figures) {
   );
 }
 if (args.json !== undefined) {
-  writeFileSync(args.json, `${JSON.stringify({ machine, quick, figures }, null, 2)}\n`);
+  writeFileSync(
+    args.json,
+    `${JSON.stringify({ machine, quick, at: new Date().toISOString(), figures }, null, 2)}\n`,
+  );
   console.log(`\nwritten to ${args.json}`);
 }
