@@ -56,8 +56,44 @@ export type EvaluationOutcome =
       requests: number;
       /** What the milestone rollups did (with a ledger). */
       rollups: RollupAction[];
+      timings: EvaluationTimings;
     }
-  | { kind: "failed"; error: unknown; requests: number };
+  | { kind: "failed"; error: unknown; requests: number; timings: EvaluationTimings };
+
+/**
+ * Milliseconds spent per phase of one evaluation: `read` and `publish` wait on GitHub, `evaluate`
+ * is the pure core (trailer parsing, pricing, verdict), `render` the check's markdown, `ledger`
+ * the database (and the rollup it may post).
+ */
+export interface EvaluationTimings {
+  read: number;
+  evaluate: number;
+  render: number;
+  publish: number;
+  ledger: number;
+}
+
+class PhaseClock {
+  readonly timings: EvaluationTimings = { read: 0, evaluate: 0, render: 0, publish: 0, ledger: 0 };
+
+  async time<T>(phase: keyof EvaluationTimings, fn: () => Promise<T>): Promise<T> {
+    const start = performance.now();
+    try {
+      return await fn();
+    } finally {
+      this.timings[phase] += performance.now() - start;
+    }
+  }
+
+  timeSync<T>(phase: keyof EvaluationTimings, fn: () => T): T {
+    const start = performance.now();
+    try {
+      return fn();
+    } finally {
+      this.timings[phase] += performance.now() - start;
+    }
+  }
+}
 
 /** The `Issue:` field of a body, read with the given heading (before the config is known: the default). */
 function issueField(body: string, config = DEFAULT_CONFIG): IssueRef | undefined {
@@ -75,23 +111,29 @@ export async function evaluateAndPublish(
 ): Promise<EvaluationOutcome> {
   const { owner, repo } = target;
   let requests = 0;
+  const clock = new PhaseClock();
+  const ledger = settings.ledger;
   // the moment the source is read: a record from an earlier read never overwrites a later one
   const evaluatedAt = settings.now();
   let snapshot: PullRequestSnapshot;
   try {
     const hint = target.bodyHint !== undefined ? issueField(target.bodyHint) : undefined;
-    snapshot = await readPullRequest(api.graphql, {
-      owner,
-      repo,
-      number: target.number,
-      headSha: target.headSha,
-      ...(hint !== undefined ? { issueHint: absolute(hint, owner, repo) } : {}),
-    });
+    snapshot = await clock.time("read", () =>
+      readPullRequest(api.graphql, {
+        owner,
+        repo,
+        number: target.number,
+        headSha: target.headSha,
+        ...(hint !== undefined ? { issueHint: absolute(hint, owner, repo) } : {}),
+      }),
+    );
     requests += snapshot.requests;
   } catch (error) {
     requests++;
-    requests += await publishFailureNotice(api, target, settings, error);
-    return { kind: "failed", error, requests };
+    requests += await clock.time("publish", () =>
+      publishFailureNotice(api, target, settings, error),
+    );
+    return { kind: "failed", error, requests, timings: clock.timings };
   }
 
   const headSha = snapshot.headSha;
@@ -102,12 +144,14 @@ export async function evaluateAndPublish(
       const name = snapshot.config.ok ? snapshot.config.config["check-name"] : "cost/value";
       // the ledger remembers the run of the head it recorded last; else ask GitHub
       const stored =
-        settings.ledger !== undefined
-          ? await storedCheckRun(settings.ledger.pool, {
-              installationId: settings.ledger.installationId,
-              repositoryId: snapshot.repository.id,
-              number: snapshot.number,
-            })
+        ledger !== undefined
+          ? await clock.time("ledger", () =>
+              storedCheckRun(ledger.pool, {
+                installationId: ledger.installationId,
+                repositoryId: snapshot.repository.id,
+                number: snapshot.number,
+              }),
+            )
           : undefined;
       if (stored?.headSha === headSha) {
         runs = [
@@ -119,30 +163,40 @@ export async function evaluateAndPublish(
           },
         ];
       } else {
-        runs = await listOwnRuns(api, { owner, repo, sha: headSha, name, appId: settings.appId });
+        runs = await clock.time("read", () =>
+          listOwnRuns(api, { owner, repo, sha: headSha, name, appId: settings.appId }),
+        );
         requests++;
       }
     }
 
     if (!snapshot.config.ok) {
       const name = DEFAULT_CONFIG["check-name"];
-      const result = await publishCheckRun(api, {
-        owner,
-        repo,
-        headSha,
-        name,
-        conclusion: "failure",
-        output: renderConfigProblems({
-          problems: snapshot.config.problems,
-          files: snapshot.config.files
+      const problems = snapshot.config.problems;
+      const files = snapshot.config.files;
+      const output = clock.timeSync("render", () =>
+        renderConfigProblems({
+          problems,
+          files: files
             .filter((f) => f.text !== undefined)
             .map((f) => `${f.owner}/${f.repo}:${f.path}`),
         }),
-        externalId: `pr:${snapshot.number}`,
-        completedAt: settings.now(),
-        ...existing(runs, name, settings.appId),
-      });
-      requests++;
+      );
+      const { requests: writes, ...result } = await clock.time("publish", () =>
+        publishCheckRun(api, {
+          owner,
+          repo,
+          headSha,
+          name,
+          conclusion: "failure",
+          output,
+          externalId: `pr:${snapshot.number}`,
+          completedAt: settings.now(),
+          ...existing(runs, name, settings.appId),
+          ...appIdOf(settings),
+        }),
+      );
+      requests += writes;
       return {
         kind: "published",
         conclusion: "failure",
@@ -150,6 +204,7 @@ export async function evaluateAndPublish(
         headSha,
         requests,
         rollups: [],
+        timings: clock.timings,
       };
     }
     const config = snapshot.config.config;
@@ -164,61 +219,70 @@ export async function evaluateAndPublish(
         linkedIssues.some((i) => sameIssue(i.ref, ref, context)) ||
         snapshot.unavailableIssues.some((i) => sameIssue(i, ref, context));
       if (!known) {
-        const issue = await readIssue(api.graphql, ref);
+        const issue = await clock.time("read", () => readIssue(api.graphql, ref));
         requests++;
         if (issue !== undefined) linkedIssues.push(issue);
       }
     }
 
     const workItem =
-      settings.ledger !== undefined
-        ? await readWorkItem(settings.ledger, snapshot, linkedIssues, config)
+      ledger !== undefined
+        ? await clock.time("ledger", () => readWorkItem(ledger, snapshot, linkedIssues, config))
         : undefined;
-    const verdict = evaluatePullRequest({
-      pr: {
-        ...(workItem !== undefined ? { workItem } : {}),
+    const verdict = clock.timeSync("evaluate", () =>
+      evaluatePullRequest({
+        pr: {
+          ...(workItem !== undefined ? { workItem } : {}),
+          repository: { owner, repo },
+          number: snapshot.number,
+          title: snapshot.title,
+          body: snapshot.body,
+          author: snapshot.author,
+          labels: snapshot.labels,
+          draft: snapshot.draft,
+          commits: snapshot.commits,
+          linkedIssues,
+        },
+        config,
+      }),
+    );
+    const output = clock.timeSync("render", () =>
+      renderCheckOutput(verdict, {
         repository: { owner, repo },
-        number: snapshot.number,
-        title: snapshot.title,
-        body: snapshot.body,
-        author: snapshot.author,
-        labels: snapshot.labels,
-        draft: snapshot.draft,
-        commits: snapshot.commits,
-        linkedIssues,
-      },
-      config,
-    });
-    const output = renderCheckOutput(verdict, {
-      repository: { owner, repo },
-      currency: config.currency,
-      valueHeading: config.value.heading,
-    });
+        currency: config.currency,
+        valueHeading: config.value.heading,
+      }),
+    );
     const name = config["check-name"];
-    const result = await publishCheckRun(api, {
-      owner,
-      repo,
-      headSha,
-      name,
-      conclusion: verdict.conclusion,
-      output,
-      externalId: `pr:${snapshot.number}`,
-      completedAt: settings.now(),
-      ...existing(runs, name, settings.appId),
-    });
-    requests++;
+    const { requests: writes, ...result } = await clock.time("publish", () =>
+      publishCheckRun(api, {
+        owner,
+        repo,
+        headSha,
+        name,
+        conclusion: verdict.conclusion,
+        output,
+        externalId: `pr:${snapshot.number}`,
+        completedAt: settings.now(),
+        ...existing(runs, name, settings.appId),
+        ...appIdOf(settings),
+      }),
+    );
+    requests += writes;
     const rollups =
-      settings.ledger !== undefined
-        ? await recordEvaluation(api, settings.ledger, {
-            snapshot,
-            verdict,
-            linkedIssues,
-            config,
-            checkRunId: result.checkRunId,
-            evaluatedAt,
-            ...(settings.appId !== undefined ? { appId: settings.appId } : {}),
-            now: settings.now,
-          })
+      ledger !== undefined
+        ? await clock.time("ledger", () =>
+            recordEvaluation(api, ledger, {
+              snapshot,
+              verdict,
+              linkedIssues,
+              config,
+              checkRunId: result.checkRunId,
+              evaluatedAt,
+              ...(settings.appId !== undefined ? { appId: settings.appId } : {}),
+              now: settings.now,
+            }),
+          )
         : [];
     return {
       kind: "published",
@@ -228,11 +292,16 @@ export async function evaluateAndPublish(
       verdict,
       requests,
       rollups,
+      timings: clock.timings,
     };
   } catch (error) {
     requests++;
-    return { kind: "failed", error, requests };
+    return { kind: "failed", error, requests, timings: clock.timings };
   }
+}
+
+function appIdOf(settings: EvaluationSettings): { appId?: number } {
+  return settings.appId !== undefined ? { appId: settings.appId } : {};
 }
 
 function existing(
@@ -273,7 +342,7 @@ async function publishFailureNotice(
       appId: settings.appId,
     });
     requests++;
-    await publishCheckRun(api, {
+    const published = await publishCheckRun(api, {
       owner: target.owner,
       repo: target.repo,
       headSha: target.headSha,
@@ -283,8 +352,9 @@ async function publishFailureNotice(
       externalId: `pr:${target.number}`,
       completedAt: settings.now(),
       ...existing(runs, name, settings.appId),
+      ...appIdOf(settings),
     });
-    requests++;
+    requests += published.requests;
   } catch {
     requests++;
   }

@@ -4,6 +4,7 @@
  * read already knows about existing runs, so no extra request is needed to find them.
  */
 import type { CheckOutput } from "../core/render.js";
+import { isUncertainWrite } from "./resilience.js";
 import type { ExistingCheckRun } from "./snapshot.js";
 
 export type CheckConclusion = "success" | "failure" | "neutral" | "skipped";
@@ -24,11 +25,15 @@ export interface PublishParams {
   externalId: string;
   completedAt: Date;
   existing?: ExistingCheckRun;
+  /** Our app id: to recognise our run when a create must be looked up. */
+  appId?: number;
 }
 
 export interface PublishResult {
   checkRunId: number;
   action: "created" | "updated";
+  /** Requests made (1, or up to 3 when a create failed uncertainly and was found, then updated). */
+  requests: number;
 }
 
 function outputFields(output: CheckOutput): Record<string, string> {
@@ -49,20 +54,47 @@ export async function publishCheckRun(api: ChecksApi, p: PublishParams): Promise
     external_id: p.externalId,
     output: outputFields(p.output),
   };
-  if (p.existing !== undefined) {
+  const update = async (id: number): Promise<void> => {
     await api.request("PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}", {
       ...body,
-      check_run_id: p.existing.id,
+      check_run_id: id,
     });
-    return { checkRunId: p.existing.id, action: "updated" };
+  };
+  if (p.existing !== undefined) {
+    await update(p.existing.id);
+    return { checkRunId: p.existing.id, action: "updated", requests: 1 };
   }
-  const response = await api.request("POST /repos/{owner}/{repo}/check-runs", {
-    ...body,
-    head_sha: p.headSha,
-    started_at: p.completedAt.toISOString(),
-  });
-  const id = (response.data as { id?: unknown }).id;
-  return { checkRunId: typeof id === "number" ? id : 0, action: "created" };
+  const create = async (): Promise<number> => {
+    const response = await api.request("POST /repos/{owner}/{repo}/check-runs", {
+      ...body,
+      head_sha: p.headSha,
+      started_at: p.completedAt.toISOString(),
+    });
+    const id = (response.data as { id?: unknown }).id;
+    return typeof id === "number" ? id : 0;
+  };
+  try {
+    return { checkRunId: await create(), action: "created", requests: 1 };
+  } catch (error) {
+    if (!isUncertainWrite(error)) throw error;
+    // the create may have happened before the failure: find it, then update; create only if absent
+    const found = findOwnRun(
+      await listOwnRuns(api, {
+        owner: p.owner,
+        repo: p.repo,
+        sha: p.headSha,
+        name: p.name,
+        appId: p.appId,
+      }),
+      p.name,
+      p.appId,
+    );
+    if (found !== undefined) {
+      await update(found.id);
+      return { checkRunId: found.id, action: "updated", requests: 3 };
+    }
+    return { checkRunId: await create(), action: "created", requests: 3 };
+  }
 }
 
 /** Our run among those on a commit: same name, and our app when we know our id. */

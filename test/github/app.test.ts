@@ -246,16 +246,28 @@ describe("pull_request events", () => {
     expect(onlyRun().conclusion).toBe("success");
   });
 
-  it("when GitHub fails the write: the delivery fails, nothing is half-written, no crash", async () => {
+  it("when a create answers 500: looks for the run before creating again (one run, never two)", async () => {
     const pr = addPr();
     github.fail("create", 500);
+    await receive("pull_request", pullRequestPayload("opened", target(pr)));
+    expect(onlyRun().conclusion).toBe("success");
+    const posts = github.requests.filter((r) => r.method === "POST" && r.path !== "/graphql");
+    const lists = github.requests.filter(
+      (r) => r.method === "GET" && r.path.includes("/check-runs"),
+    );
+    expect([posts.length, lists.length]).toEqual([2, 1]);
+  });
+
+  it("when GitHub keeps failing the write: the delivery fails, nothing is half-written, no crash", async () => {
+    const pr = addPr();
+    github.fail("create", 500, 2);
     await expect(
       receive("pull_request", pullRequestPayload("opened", target(pr))),
     ).rejects.toThrow();
     expect(github.checkRuns).toHaveLength(0);
     expect(
       github.requests.filter((r) => r.method === "POST" && r.path !== "/graphql"),
-    ).toHaveLength(1);
+    ).toHaveLength(2);
     await receive("pull_request", pullRequestPayload("synchronize", target(pr)));
     expect(onlyRun().conclusion).toBe("success");
   });
