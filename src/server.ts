@@ -1,5 +1,4 @@
-/** `npm start`: Probot's server (reads .env, offers the manifest set-up without APP_ID). */
-import { run } from "probot";
-import { costValueApp } from "./github/app.js";
+/** `npm start`: see src/github/start.ts. */
+import { startServer } from "./github/start.js";
 
-await run(costValueApp);
+await startServer();

@@ -1,15 +1,25 @@
 /**
  * The Probot app: which events trigger an evaluation, for which pull request, and at which head
- * commit. Everything else happens in `evaluate.ts`.
+ * commit; every handler instrumented (retry policy on its Octokit, metrics, shutdown). With a
+ * database, evaluations go through the durable queue (`evaluation-queue.ts`). Everything about one
+ * evaluation happens in `evaluate.ts`.
  */
+import { hostname } from "node:os";
 import type { ApplicationFunction, Context, Probot } from "probot";
 import { type Database, databaseOptionsFromEnv, openDatabase } from "../db/database.js";
-import { migrate } from "../db/migrate.js";
+import { loadMigrations, migrate } from "../db/migrate.js";
+import type { QueueKey } from "../db/queue.js";
+import { countPending } from "../db/queue.js";
 import { registerCommands } from "./commands.js";
 import { assertSafeEnvironment } from "./environment.js";
 import { type EvaluationOutcome, type EvaluationTarget, evaluateAndPublish } from "./evaluate.js";
+import { DEFAULT_QUEUE_SETTINGS, EvaluationQueue, type QueueSettings } from "./evaluation-queue.js";
+import { operatorRoutes } from "./http-routes.js";
 import { registerLedgerEvents } from "./ledger-events.js";
+import { Lifecycle, ShuttingDownError } from "./lifecycle.js";
+import { Metrics } from "./metrics.js";
 import { findPullRequestsForCommit } from "./read.js";
+import { applyResilience, DEFAULT_RETRY_POLICY, type RetryPolicy } from "./resilience.js";
 
 export interface CostValueOptions {
   /** Our app id (APP_ID). Without it, check runs are matched by name only. */
@@ -17,8 +27,15 @@ export interface CostValueOptions {
   now?: () => Date;
   /** Called after every evaluation (tests, metrics). */
   onEvaluated?: (outcome: EvaluationOutcome, target: EvaluationTarget) => void;
-  /** The ledger: PR records, milestone rollups, the `/cost-value` command. */
+  /** The ledger: PR records, milestone rollups, the `/cost-value` command, the durable queue. */
   database?: Database;
+  /** How GitHub API failures are retried (tests pass a policy that does not really sleep). */
+  retryPolicy?: RetryPolicy;
+  metrics?: Metrics;
+  /** Shutdown: refuse new deliveries, wait for those in flight, close. */
+  lifecycle?: Lifecycle;
+  /** The durable queue's settings; with `sweepIntervalMs`, pending work is swept up periodically. */
+  queue?: Partial<QueueSettings> & { sweepIntervalMs?: number };
 }
 
 export const PULL_REQUEST_ACTIONS = [
@@ -71,55 +88,259 @@ class RecentEvaluations {
   }
 }
 
+type Log = Context["log"];
+
+function describeEvent(context: Context): string {
+  const action = (context.payload as { action?: unknown }).action;
+  return typeof action === "string" ? `${context.name}.${action}` : context.name;
+}
+
+/**
+ * Probot's `app` with every handler instrumented: the retry policy on the event's Octokit,
+ * deliveries counted by outcome, work tracked for shutdown (and refused while shutting down).
+ */
+function instrumented(
+  app: Probot,
+  deps: { policy: RetryPolicy; metrics: Metrics; lifecycle: Lifecycle },
+): Probot {
+  const wrap =
+    (handler: (context: Context) => Promise<void>) =>
+    async (context: Context): Promise<void> => {
+      const event = describeEvent(context);
+      try {
+        applyResilience(context.octokit, deps.policy, {
+          onAttempt: (a) => deps.metrics.apiCall(a.outcome, a.rateLimitRemaining),
+        });
+        await deps.lifecycle.track(() => handler(context));
+        deps.metrics.delivery(event, "ok");
+      } catch (error) {
+        const rejected = error instanceof ShuttingDownError;
+        deps.metrics.delivery(event, rejected ? "rejected" : "failed");
+        if (rejected) context.log.warn({ event }, error.message);
+        throw error;
+      }
+    };
+  const on = (events: unknown, handler: (context: Context) => Promise<void>) =>
+    (app.on as (e: unknown, h: (c: Context) => Promise<void>) => void)(events, wrap(handler));
+  return new Proxy(app, {
+    get: (target, property, receiver) =>
+      property === "on" ? on : Reflect.get(target, property, receiver),
+  });
+}
+
+/** pg and connection errors: the database, not GitHub, failed. */
+function isDatabaseError(error: unknown): boolean {
+  const e = error as { code?: unknown; name?: unknown; message?: unknown } | undefined;
+  if (typeof e?.code === "string" && /^[0-9A-Z]{5}$/.test(e.code)) return true;
+  if (
+    typeof e?.code === "string" &&
+    /^E(CONNREFUSED|CONNRESET|PIPE|HOSTUNREACH|TIMEDOUT)$/.test(e.code)
+  )
+    return true;
+  return /Connection terminated|connection timeout|Client has encountered a connection error/i.test(
+    String(e?.message ?? ""),
+  );
+}
+
+export class DatabaseUnavailableError extends Error {
+  override name = "DatabaseUnavailableError";
+  readonly status = 503;
+}
+
 export function createCostValueApp(options: CostValueOptions = {}): ApplicationFunction {
   const now = options.now ?? (() => new Date());
-  const queue = new KeyedQueue();
+  const local = new KeyedQueue();
   const recent = new RecentEvaluations();
+  const metrics = options.metrics ?? new Metrics();
+  const lifecycle = options.lifecycle ?? new Lifecycle();
+  const policy = options.retryPolicy ?? DEFAULT_RETRY_POLICY;
+  const database = options.database;
+  const queue =
+    database !== undefined
+      ? new EvaluationQueue(database.pool, {
+          ...DEFAULT_QUEUE_SETTINGS,
+          worker: `${hostname()}:${process.pid}:${Math.random().toString(36).slice(2, 8)}`,
+          ...options.queue,
+        })
+      : undefined;
+  if (database !== undefined) metrics.pendingFrom(() => countPending(database.pool));
 
-  return (app: Probot) => {
-    async function evaluate(context: Context, target: EvaluationTarget): Promise<void> {
-      const key = `${target.owner}/${target.repo}#${target.number}`.toLowerCase();
-      const installationId = (context.payload as { installation?: { id?: number } }).installation
-        ?.id;
-      const outcome = await queue.run(key, () =>
-        evaluateAndPublish(
-          {
-            graphql: (query, variables) => context.octokit.graphql(query, variables),
-            request: (route, params) => context.octokit.request(route, params),
-          },
-          target,
-          {
-            ...(options.appId !== undefined ? { appId: options.appId } : {}),
-            now,
-            ...(options.database !== undefined && installationId !== undefined
-              ? { ledger: { pool: options.database.pool, installationId } }
-              : {}),
-          },
-        ),
+  return (probot: Probot, appOptions) => {
+    const app = instrumented(probot, { policy, metrics, lifecycle });
+    try {
+      appOptions?.addHandler?.(
+        operatorRoutes({
+          ...(database !== undefined ? { pool: database.pool } : {}),
+          migrations: loadMigrations().length,
+          metrics,
+          lifecycle,
+        }),
       );
+    } catch {
+      // loaded without an HTTP server (tests, `probot.load`): no operator routes to serve
+    }
+
+    type Api = Parameters<typeof evaluateAndPublish>[0];
+    const apiOf = (octokit: Context["octokit"]): Api => ({
+      graphql: (query, variables) => octokit.graphql(query, variables),
+      request: (route, params) => octokit.request(route, params),
+    });
+
+    /** One evaluation, measured and logged (every line carries the delivery id via `log`). */
+    async function runOne(
+      api: Api,
+      target: EvaluationTarget,
+      log: Log,
+    ): Promise<EvaluationOutcome> {
+      const installation = queueScope.get(api);
+      const started = performance.now();
+      const outcome = await evaluateAndPublish(api, target, {
+        ...(options.appId !== undefined ? { appId: options.appId } : {}),
+        now,
+        ...(database !== undefined && installation !== undefined
+          ? { ledger: { pool: database.pool, installationId: installation } }
+          : {}),
+      });
+      metrics.evaluation((performance.now() - started) / 1000, outcome.kind);
       options.onEvaluated?.(outcome, target);
-      if (outcome.kind === "published") recent.add(key, outcome.headSha);
+      const key = `${target.owner}/${target.repo}#${target.number}`.toLowerCase();
       const where = `${target.owner}/${target.repo}#${target.number}`;
-      if (outcome.kind === "failed") {
-        context.log.error(
+      if (outcome.kind === "published") {
+        recent.add(key, outcome.headSha);
+        log.info(
+          {
+            pr: where,
+            sha: outcome.headSha,
+            conclusion: outcome.conclusion,
+            checkRun: outcome.checkRunId,
+            action: outcome.action,
+            requests: outcome.requests,
+            rollups: outcome.rollups,
+            ms: Math.round(performance.now() - started),
+          },
+          "cost-value: check published",
+        );
+      } else {
+        if (isDatabaseError(outcome.error)) metrics.databaseError();
+        log.error(
           { err: outcome.error, pr: where, requests: outcome.requests },
           "cost-value: evaluation failed",
         );
-        // answered as a failure, so GitHub records the delivery as failed and it can be redelivered
-        throw outcome.error;
       }
-      context.log.info(
-        {
-          pr: where,
-          sha: outcome.headSha,
-          conclusion: outcome.conclusion,
-          checkRun: outcome.checkRunId,
-          action: outcome.action,
-          requests: outcome.requests,
-          rollups: outcome.rollups,
-        },
-        "cost-value: check published",
+      return outcome;
+    }
+    // the installation an API object acts for (set where the API object is made)
+    const queueScope = new WeakMap<Api, number>();
+
+    async function evaluate(context: Context, target: EvaluationTarget): Promise<void> {
+      const key = `${target.owner}/${target.repo}#${target.number}`.toLowerCase();
+      const payload = context.payload as {
+        installation?: { id?: number };
+        repository?: { id?: number };
+      };
+      const installationId = payload.installation?.id;
+      const repositoryId = payload.repository?.id;
+      const api = apiOf(context.octokit);
+      if (installationId !== undefined) queueScope.set(api, installationId);
+      if (queue === undefined || installationId === undefined || repositoryId === undefined) {
+        const outcome = await local.run(key, () => runOne(api, target, context.log));
+        if (outcome.kind === "failed") throw outcome.error;
+        return;
+      }
+      const queueKey: QueueKey = { installationId, repositoryId, number: target.number };
+      try {
+        await queue.enqueue({
+          ...queueKey,
+          owner: target.owner,
+          repo: target.repo,
+          headSha: target.headSha,
+          deliveryId: context.id,
+        });
+      } catch (error) {
+        metrics.databaseError();
+        throw new DatabaseUnavailableError(
+          `cost-value could not record the delivery: the database is unavailable (${error instanceof Error ? error.message : String(error)}). The delivery is answered 503 so GitHub lists it as failed: redeliver it (or run \`cost-value redeliver\`) once the database is back.`,
+          { cause: error },
+        );
+      }
+      const result = await local.run(key, () =>
+        queue.drain(queueKey, (job) =>
+          runOne(
+            api,
+            {
+              owner: job.owner,
+              repo: job.repo,
+              number: job.number,
+              headSha: job.headSha,
+              ...(job.headSha === target.headSha && target.bodyHint !== undefined
+                ? { bodyHint: target.bodyHint }
+                : {}),
+            },
+            context.log,
+          ),
+        ),
       );
+      if (result.handedOff) {
+        context.log.info(
+          { pr: `${target.owner}/${target.repo}#${target.number}` },
+          "cost-value: another worker is evaluating this PR; it evaluates again for this delivery",
+        );
+      }
+      const last = result.outcomes.at(-1);
+      if (last?.kind === "failed") throw last.error;
+    }
+
+    /** Take over pending evaluations whose worker died, and retry failed ones after backoff. */
+    async function sweep(): Promise<void> {
+      if (queue === undefined || lifecycle.draining) return;
+      const due = await queue.due();
+      for (const key of due) {
+        const log = probot.log.child({
+          name: "sweep",
+          id: `sweep:${key.installationId}:${key.repositoryId}#${key.number}`,
+        });
+        await lifecycle
+          .track(async () => {
+            const octokit = (await probot.auth(key.installationId)) as Context["octokit"];
+            applyResilience(octokit, policy, {
+              onAttempt: (a) => metrics.apiCall(a.outcome, a.rateLimitRemaining),
+            });
+            const api = apiOf(octokit);
+            queueScope.set(api, key.installationId);
+            await queue.drain(key, (job) =>
+              local.run(`${job.owner}/${job.repo}#${job.number}`.toLowerCase(), () =>
+                runOne(
+                  api,
+                  { owner: job.owner, repo: job.repo, number: job.number, headSha: job.headSha },
+                  log,
+                ),
+              ),
+            );
+          })
+          .catch((error: unknown) => {
+            if (!(error instanceof ShuttingDownError))
+              log.error({ err: error }, "cost-value: a queued evaluation failed");
+          });
+      }
+    }
+    const interval = options.queue?.sweepIntervalMs;
+    if (queue !== undefined && interval !== undefined && interval > 0) {
+      let running: Promise<void> | undefined;
+      const tick = () => {
+        if (running !== undefined) return;
+        running = sweep()
+          .catch((error: unknown) => probot.log.warn({ err: error }, "cost-value: sweep failed"))
+          .finally(() => {
+            running = undefined;
+          });
+      };
+      const timer = setInterval(tick, interval);
+      timer.unref();
+      setImmediate(tick);
+      lifecycle.onClose(async () => {
+        clearInterval(timer);
+        await running;
+      });
     }
 
     app.on([...PULL_REQUEST_ACTIONS], async (context) => {
@@ -136,7 +357,6 @@ export function createCostValueApp(options: CostValueOptions = {}): ApplicationF
         bodyHint: pr.body ?? "",
       });
     });
-
     const isOurs = (appIdInPayload: number | undefined): boolean =>
       options.appId === undefined || appIdInPayload === options.appId;
 
@@ -201,18 +421,48 @@ export function appIdFromEnv(
   return Number.isSafeInteger(id) && id > 0 ? id : undefined;
 }
 
+function seconds(value: string | undefined, fallback: number): number {
+  const n = Number(value);
+  return value !== undefined && value.trim() !== "" && Number.isFinite(n) && n > 0 ? n : fallback;
+}
+
 /**
- * The app as Probot loads it (after Probot has read `.env`): checks the environment, opens and
- * migrates the database (PostgreSQL at DATABASE_URL, else PGlite), then takes its options from it.
+ * The app as `npm start` runs it (after Probot has read `.env`): checks the environment, opens
+ * and migrates the database (PostgreSQL at DATABASE_URL, else PGlite), sweeps the durable queue
+ * every COST_VALUE_SWEEP_SECONDS (default 30), and closes the database when `lifecycle` shuts down.
  */
-export const costValueApp: ApplicationFunction = async (app, options) => {
-  assertSafeEnvironment(process.env);
-  const appId = appIdFromEnv(process.env);
-  const database = await openDatabase(databaseOptionsFromEnv(process.env));
-  const migrated = await migrate(database.pool);
-  app.log.info(
-    { database: database.kind, location: database.location, applied: migrated.applied },
-    "cost-value: database ready",
+export function productionApp(params: {
+  env: Readonly<Record<string, string | undefined>>;
+  lifecycle: Lifecycle;
+  metrics: Metrics;
+}): ApplicationFunction {
+  const { env, lifecycle, metrics } = params;
+  return async (app, options) => {
+    assertSafeEnvironment(env);
+    const appId = appIdFromEnv(env);
+    const database = await openDatabase(databaseOptionsFromEnv(env));
+    lifecycle.onClose(() => database.close());
+    const migrated = await migrate(database.pool);
+    app.log.info(
+      { database: database.kind, location: database.location, applied: migrated.applied },
+      "cost-value: database ready",
+    );
+    return createCostValueApp({
+      ...(appId !== undefined ? { appId } : {}),
+      database,
+      metrics,
+      lifecycle,
+      queue: {
+        sweepIntervalMs: seconds(env.COST_VALUE_SWEEP_SECONDS, 30) * 1000,
+        leaseMs: seconds(env.COST_VALUE_LEASE_SECONDS, 60) * 1000,
+      },
+    })(app, options);
+  };
+}
+
+/** The app for `probot run` and other hosts: the same as `npm start`, without its signal handling. */
+export const costValueApp: ApplicationFunction = (app, options) =>
+  productionApp({ env: process.env, lifecycle: new Lifecycle(), metrics: new Metrics() })(
+    app,
+    options,
   );
-  return createCostValueApp({ ...(appId !== undefined ? { appId } : {}), database })(app, options);
-};

@@ -173,13 +173,13 @@ const applied = new WeakSet<object>();
 
 /** Put the retry policy on an Octokit instance (once; later calls are no-ops). */
 export function applyResilience(
-  octokit: Hookable,
+  octokit: object,
   policy: RetryPolicy = DEFAULT_RETRY_POLICY,
   observer: ApiObserver = {},
 ): void {
   if (applied.has(octokit)) return;
   applied.add(octokit);
-  octokit.hook.wrap("request", async (request, options) => {
+  (octokit as Hookable).hook.wrap("request", async (request, options) => {
     const method = String(options.method ?? "GET").toUpperCase();
     const url = String(options.url ?? "");
     const route = describe(method, url);

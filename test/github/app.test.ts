@@ -231,9 +231,17 @@ describe("pull_request events", () => {
     expect(onlyRun().name).toBe("spend/value");
   });
 
-  it("when GitHub fails the read: the delivery fails, and a completed run says to re-run", async () => {
+  it("when GitHub fails the read once: retried, published, no notice", async () => {
     const pr = addPr();
     github.fail("graphql", 502);
+    await receive("pull_request", pullRequestPayload("opened", target(pr)));
+    expect(onlyRun().conclusion).toBe("success");
+    expect(github.requests.filter((r) => r.path === "/graphql")).toHaveLength(2);
+  });
+
+  it("when GitHub keeps failing the read: the delivery fails, and a completed run says to re-run", async () => {
+    const pr = addPr();
+    github.fail("graphql", 502, 4);
     await expect(
       receive("pull_request", pullRequestPayload("opened", target(pr))),
     ).rejects.toThrow();

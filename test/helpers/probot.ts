@@ -9,6 +9,7 @@ import nock from "nock";
 import pino from "pino";
 import { Probot, ProbotOctokit } from "probot";
 import { type CostValueOptions, createCostValueApp } from "../../src/github/app.js";
+import { DEFAULT_RETRY_POLICY, type RetryPolicy } from "../../src/github/resilience.js";
 
 export const APP_ID = 1001;
 export const PINNED_NOW = new Date("2026-11-28T12:00:00.000Z");
@@ -18,6 +19,17 @@ export const TestOctokit = ProbotOctokit.defaults((options: Record<string, unkno
   retry: { enabled: false },
   throttle: { enabled: false },
 }));
+
+/** The app's retry policy without real waiting: the waits asked for are recorded in `waits`. */
+export function instantRetries(waits: number[] = []): RetryPolicy & { waits: number[] } {
+  return {
+    ...DEFAULT_RETRY_POLICY,
+    sleep: async (ms) => {
+      waits.push(ms);
+    },
+    waits,
+  };
+}
 
 export function closeNetwork(): void {
   nock.disableNetConnect();
@@ -30,7 +42,14 @@ export async function testProbot(options: CostValueOptions = {}): Promise<Probot
     Octokit: TestOctokit,
     log: pino({ level: "silent" }),
   });
-  await probot.load(createCostValueApp({ appId: APP_ID, now: () => PINNED_NOW, ...options }));
+  await probot.load(
+    createCostValueApp({
+      appId: APP_ID,
+      now: () => PINNED_NOW,
+      retryPolicy: instantRetries(),
+      ...options,
+    }),
+  );
   return probot;
 }
 
