@@ -161,7 +161,24 @@ function rateLimitRemaining(headers: Record<string, unknown> | undefined): numbe
     : undefined;
 }
 
-type RequestFn = (options: RequestOptions) => Promise<{ headers?: Record<string, unknown> }>;
+type RequestFn = (
+  options: RequestOptions,
+) => Promise<{ headers?: Record<string, unknown>; data?: unknown; status?: number }>;
+
+/** GraphQL answers a rate limit with HTTP 200 and an error of type RATE_LIMITED. */
+function graphqlRateLimited(
+  url: string,
+  response: { headers?: Record<string, unknown>; data?: unknown },
+): HttpError | undefined {
+  if (!/\/graphql$/.test(url)) return undefined;
+  const errors = (response.data as { errors?: { type?: string }[] } | undefined)?.errors;
+  if (!Array.isArray(errors) || !errors.some((e) => e?.type === "RATE_LIMITED")) return undefined;
+  return Object.assign(new Error("GraphQL rate limit (RATE_LIMITED)"), {
+    status: 200,
+    errors,
+    response: { headers: response.headers ?? {}, data: response.data },
+  });
+}
 
 interface Hookable {
   hook: {
@@ -188,10 +205,11 @@ export function applyResilience(
     for (let attempt = 0; ; attempt++) {
       const signal = AbortSignal.timeout(policy.timeoutMs);
       try {
-        const response = await request({
-          ...options,
-          request: { ...(options.request ?? {}), retries: 0, signal },
-        });
+        // mutated in place: before-after-hook hands every layer the same options object
+        options.request = { ...(options.request ?? {}), retries: 0, signal };
+        const response = await request(options);
+        const limited = graphqlRateLimited(url, response);
+        if (limited !== undefined) throw limited;
         const remaining = rateLimitRemaining(response.headers);
         observer.onAttempt?.({
           method,
