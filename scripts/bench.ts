@@ -8,11 +8,15 @@ import { writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
 import { parseArgs } from "node:util";
 import type { BenchSection, Figure } from "./bench/common.js";
+import { run as overhead } from "./bench/overhead.js";
+import { run as startup } from "./bench/startup.js";
 import { run as trailers } from "./bench/trailers.js";
 
 /** In the order they run (and print). */
 const SECTIONS: Record<string, BenchSection> = {
   trailers,
+  overhead,
+  startup,
 };
 
 const { values: args } = parseArgs({

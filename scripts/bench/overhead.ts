@@ -1,0 +1,467 @@
+/**
+ * Figure 2: evaluation overhead, the time inside the app per delivery, in-process (no sockets):
+ * a Probot instance with the real app on a fresh PostgreSQL database, deliveries through
+ * `probot.receive()`, and an Octokit whose `fetch` is answered from memory (GraphQL by
+ * FakeGitHub, check runs by a map). The fake's own time is measured and taken out, so what is
+ * left is the app's: Probot's dispatch, the read (request building, response parsing, snapshot),
+ * the core (trailer parsing, pricing, verdict), rendering, the check-run write, the ledger (SQL
+ * round trips to a real PostgreSQL). Each delivery is a `pull_request.synchronize` with a new head
+ * commit (so a check run is created), on a PR with a value statement and a linked issue.
+ */
+import pino from "pino";
+import { Probot } from "probot";
+import { DEFAULT_CONFIG } from "../../src/config/schema.js";
+import { readCommitCost } from "../../src/core/cost.js";
+import { parseTrailers } from "../../src/core/trailers.js";
+import { type Database, openDatabase } from "../../src/db/database.js";
+import { migrate } from "../../src/db/migrate.js";
+import { createCostValueApp } from "../../src/github/app.js";
+import type { EvaluationOutcome, EvaluationTimings } from "../../src/github/evaluate.js";
+import { readCorpus } from "../../test/helpers/corpus.js";
+import {
+  type FakeCommit,
+  FakeGitHub,
+  type FakePullRequest,
+} from "../../test/helpers/fake-github.js";
+import { APP_ID, TestOctokit } from "../../test/helpers/probot.js";
+import { pullRequestPayload } from "../../test/helpers/webhook-payloads.js";
+import { type BenchContext, median, percentile, time } from "./common.js";
+import { freshPostgresDatabase } from "./process.js";
+
+const OWNER = "acme";
+const REPO = "shop";
+const REPO_ID = 100;
+const BODY = `Speeds up checkout.
+
+## Value
+
+Issue: #1
+Type: defect
+Worth: $8,000
+Budget: $300
+Why now: Checkout fails for 2% of EU card payments.
+`;
+
+/** Commit messages with cost trailers of every kind (priced with genai-prices, given, missing). */
+const AGENT_MESSAGES = [
+  (i: number) =>
+    `Fix rounding in EU card payments (${i})\n\nThe amount was rounded twice.\n\nAgent: claude-code\nAgent-Usage: anthropic/claude-sonnet-4-5 input=12000 output=3400 cache-read=180000 cache-write=9000\nAgent-Usage: anthropic/claude-haiku-4-5 input=3000 output=200\nCo-authored-by: Claude <noreply@anthropic.com>\n`,
+  (i: number) =>
+    `Refactor the payment adapter (${i})\n\nAgent-Cost: 0.72 USD\nSigned-off-by: Dev <dev@example.com>\n`,
+  (i: number) =>
+    `Add retries to the webhook client (${i})\n\nAgent-Tokens: input=120000 output=8000 cache-read=1.1M\nAgent-Model: openai/gpt-5\n`,
+  (i: number) => `Add tests for refunds (${i})\n\nCo-authored-by: Claude <noreply@anthropic.com>\n`,
+];
+
+let shas = 0;
+/** A unique 40-hex SHA (fake-github's `fakeSha()` pads with "c", so 0x1 and 0xc1 collide). */
+function sha(): string {
+  shas++;
+  return shas.toString(16).padStart(40, "0");
+}
+
+/** Every other commit a real one from the corpus, the others agent commits with trailers. */
+export function makeCommits(n: number, corpus: readonly string[]): FakeCommit[] {
+  return Array.from({ length: n }, (_, i) => ({
+    sha: sha(),
+    message:
+      i % 2 === 0
+        ? (corpus[(i / 2) % corpus.length] ?? "")
+        : (AGENT_MESSAGES[((i - 1) / 2) % AGENT_MESSAGES.length] ?? (() => ""))(i),
+    author: { name: "Dev", email: "dev@example.com", login: "dev" },
+  }));
+}
+
+/**
+ * GitHub in memory, behind Octokit's `fetch`: GraphQL from FakeGitHub, check runs (create,
+ * update, list) from a map. Anything else throws, so an unexpected call is noticed. The time
+ * spent here is the fake's, not the app's: it is summed per phase it belongs to.
+ */
+class InMemoryGitHub {
+  readonly fake = new FakeGitHub();
+  /** The fake's own milliseconds: reads (GraphQL, list) and writes (create, update). */
+  readMs = 0;
+  writeMs = 0;
+  requests = 0;
+  #nextRun = 1;
+  readonly #runs = new Map<number, { sha: string; name: string }>();
+
+  readonly fetch = async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
+    const start = performance.now();
+    this.requests++;
+    const url = new URL(typeof input === "string" || input instanceof URL ? input : input.url);
+    const method = (init?.method ?? "GET").toUpperCase();
+    const path = url.pathname;
+    let answer: { status: number; json: unknown };
+    let write = false;
+    if (method === "POST" && path === "/graphql") {
+      answer = this.fake.answer(JSON.parse(String(init?.body)));
+    } else if (method === "POST" && /^\/repos\/[^/]+\/[^/]+\/check-runs$/.test(path)) {
+      write = true;
+      const body = JSON.parse(String(init?.body)) as { head_sha: string; name: string };
+      const id = this.#nextRun++;
+      this.#runs.set(id, { sha: body.head_sha, name: body.name });
+      this.fake.addCheckRun(body.head_sha, {
+        id,
+        name: body.name,
+        appId: APP_ID,
+        status: "completed",
+      });
+      answer = { status: 201, json: { id, head_sha: body.head_sha, name: body.name } };
+    } else if (method === "PATCH" && /^\/repos\/[^/]+\/[^/]+\/check-runs\/\d+$/.test(path)) {
+      write = true;
+      answer = { status: 200, json: { id: Number(path.split("/").pop()), status: "completed" } };
+    } else if (method === "GET" && /^\/repos\/[^/]+\/[^/]+\/commits\/\w+\/check-runs$/.test(path)) {
+      const sha = path.split("/")[5];
+      const runs = [...this.#runs].filter(([, r]) => r.sha === sha);
+      answer = {
+        status: 200,
+        json: {
+          total_count: runs.length,
+          check_runs: runs.map(([id, r]) => ({
+            id,
+            name: r.name,
+            status: "completed",
+            app: { id: APP_ID },
+          })),
+        },
+      };
+    } else {
+      throw new Error(`InMemoryGitHub: unexpected ${method} ${path}`);
+    }
+    const response = new Response(JSON.stringify(answer.json), {
+      status: answer.status,
+      headers: { "content-type": "application/json; charset=utf-8" },
+    });
+    if (write) this.writeMs += performance.now() - start;
+    else this.readMs += performance.now() - start;
+    return response;
+  };
+}
+
+/** Time and count every SQL statement the app sends through `database.pool` (queue and ledger). */
+class TimedDatabase {
+  ms = 0;
+  statements = 0;
+  readonly database: Database;
+
+  constructor(inner: Database) {
+    const timeQuery =
+      (target: { query: (...args: unknown[]) => unknown }) =>
+      (...args: unknown[]) => {
+        const start = performance.now();
+        this.statements++;
+        const result = target.query(...args);
+        if (result instanceof Promise) {
+          return result.finally(() => {
+            this.ms += performance.now() - start;
+          });
+        }
+        this.ms += performance.now() - start;
+        return result;
+      };
+    const wrap = <T extends object>(target: T, extra: (p: string | symbol) => unknown): T =>
+      new Proxy(target, {
+        get: (t, property) => {
+          const replaced = extra(property);
+          if (replaced !== undefined) return replaced;
+          const value = Reflect.get(t, property, t);
+          return typeof value === "function" ? value.bind(t) : value;
+        },
+      });
+    const pool = inner.pool as unknown as {
+      query: (...args: unknown[]) => unknown;
+      connect: () => Promise<object>;
+    };
+    const timedPool = wrap(pool, (property) => {
+      if (property === "query") return timeQuery(pool);
+      if (property === "connect") {
+        return async () => {
+          const start = performance.now();
+          const client = (await pool.connect()) as { query: (...args: unknown[]) => unknown };
+          this.ms += performance.now() - start;
+          return wrap(client, (p) => (p === "query" ? timeQuery(client) : undefined));
+        };
+      }
+      return undefined;
+    });
+    this.database = { ...inner, pool: timedPool as unknown as Database["pool"] };
+  }
+}
+
+interface Sample {
+  total: number;
+  phases: EvaluationTimings;
+  /** Probot's dispatch, context and Octokit creation, the durable queue: total minus the phases. */
+  other: number;
+  /** Every SQL statement (ledger and queue), and how many. */
+  sql: number;
+  statements: number;
+  fake: number;
+}
+
+export async function measureSize(params: {
+  database: Database;
+  commits: number;
+  deliveries: number;
+  warmup: number;
+  corpus: readonly string[];
+}): Promise<Sample[]> {
+  const github = new InMemoryGitHub();
+  const db = new TimedDatabase(params.database);
+  github.fake.addRepo(OWNER, REPO, {}, REPO_ID);
+  github.fake.addIssue({ owner: OWNER, repo: REPO, number: 1, body: "The linked issue." });
+  let outcome: EvaluationOutcome | undefined;
+  const probot = new Probot({
+    githubToken: "test",
+    Octokit: TestOctokit,
+    log: pino({ level: "silent" }),
+    request: { fetch: github.fetch },
+  });
+  await probot.load(
+    createCostValueApp({
+      appId: APP_ID,
+      database: db.database,
+      onEvaluated: (o) => {
+        outcome = o;
+      },
+    }),
+  );
+  const number = params.commits; // one PR per size
+  const pr: FakePullRequest = github.fake.addPullRequest({
+    owner: OWNER,
+    repo: REPO,
+    number,
+    body: BODY,
+    headSha: "",
+    commits: makeCommits(params.commits, params.corpus),
+  });
+  const samples: Sample[] = [];
+  for (let i = 0; i < params.warmup + params.deliveries; i++) {
+    // a push: the head commit is new
+    const last = pr.commits[pr.commits.length - 1];
+    if (last === undefined) throw new Error("a PR without commits");
+    last.sha = sha();
+    pr.headSha = last.sha;
+    const payload = pullRequestPayload("synchronize", {
+      owner: OWNER,
+      repo: REPO,
+      repoId: REPO_ID,
+      number,
+      headSha: pr.headSha,
+      body: BODY,
+    });
+    outcome = undefined;
+    github.readMs = 0;
+    github.writeMs = 0;
+    db.ms = 0;
+    db.statements = 0;
+    const start = performance.now();
+    await probot.receive({ id: `bench-${number}-${i}`, name: "pull_request", payload } as never);
+    const total = performance.now() - start;
+    const result = outcome as EvaluationOutcome | undefined;
+    if (result?.kind !== "published") {
+      throw new Error(`delivery ${i} (${params.commits} commits) was not published`);
+    }
+    if (i < params.warmup) continue;
+    const t = result.timings;
+    const phases: EvaluationTimings = {
+      ...t,
+      read: t.read - github.readMs,
+      publish: t.publish - github.writeMs,
+    };
+    const fake = github.readMs + github.writeMs;
+    const inPhases = t.read + t.evaluate + t.render + t.publish + t.ledger;
+    samples.push({
+      total: total - fake,
+      phases,
+      other: total - inPhases,
+      sql: db.ms,
+      statements: db.statements,
+      fake,
+    });
+  }
+  return samples;
+}
+
+/** Trailer parsing and cost reading (pricing) alone, over the same commits: ms per pass. */
+function parseAndPrice(commits: readonly FakeCommit[], rounds: number) {
+  const config = DEFAULT_CONFIG;
+  const parsed = commits.map((c) => parseTrailers(c.message));
+  const parse = median(
+    Array.from({ length: rounds }, () =>
+      time(() => {
+        for (const c of commits) parseTrailers(c.message);
+      }),
+    ),
+  );
+  const price = median(
+    Array.from({ length: rounds }, () =>
+      time(() => {
+        commits.forEach((commit, i) => {
+          readCommitCost({ commit, trailers: parsed[i] ?? [], config });
+        });
+      }),
+    ),
+  );
+  return { parse, price };
+}
+
+export async function run(ctx: BenchContext): Promise<void> {
+  const { quick, record, log } = ctx;
+  const sizes = [1, 100, 1000];
+  // 1,000-commit deliveries take ~0.2-0.5 s each: fewer of them in the quick run
+  const deliveriesFor = (commits: number) => (quick ? (commits >= 1000 ? 10 : 30) : 200);
+  const warmupFor = (commits: number) => (quick ? (commits >= 1000 ? 3 : 10) : 50);
+  const corpus = readCorpus().map((c) => c.message);
+
+  let database: Database;
+  let drop: () => Promise<void> = async () => {};
+  let where: string;
+  if (ctx.databaseUrl !== undefined) {
+    const fresh = await freshPostgresDatabase(ctx.databaseUrl);
+    database = await openDatabase({ url: fresh.url });
+    drop = fresh.drop;
+    where = "PostgreSQL";
+  } else {
+    log("no PostgreSQL reachable: measuring on PGlite in memory instead");
+    database = await openDatabase({ dataDir: "memory://" });
+    where = "PGlite (no PostgreSQL reachable)";
+  }
+  try {
+    await migrate(database.pool);
+
+    // this machine's speeds, measured in the same run: JSON.parse of 100 commits (CPU), one
+    // committed INSERT (the WAL flush every autocommit statement waits for)
+    const json = JSON.stringify(makeCommits(100, corpus));
+    const jsonBaseline = median(Array.from({ length: 200 }, () => time(() => JSON.parse(json))));
+    record({
+      name: "baseline: JSON.parse of 100 commits",
+      value: jsonBaseline,
+      unit: "ms",
+      note: `${(json.length / 1024).toFixed(0)} KiB; median of 200`,
+    });
+    let commitBaseline: number | undefined;
+    if (database.kind === "postgres") {
+      await database.pool.query("CREATE TABLE bench_commit_baseline (a integer)");
+      const commits: number[] = [];
+      for (let i = 0; i < 100; i++) {
+        const start = performance.now();
+        await database.pool.query("INSERT INTO bench_commit_baseline VALUES ($1)", [i]);
+        commits.push(performance.now() - start);
+      }
+      await database.pool.query("DROP TABLE bench_commit_baseline");
+      commitBaseline = median(commits);
+      record({
+        name: "baseline: one committed INSERT",
+        value: commitBaseline,
+        unit: "ms",
+        note: `PostgreSQL, median of 100; p99 ${percentile(commits, 99).toFixed(2)} ms`,
+      });
+    }
+
+    for (const commits of sizes) {
+      const deliveries = deliveriesFor(commits);
+      const warmup = warmupFor(commits);
+      log(`${commits} commits: ${warmup} warm-up + ${deliveries} deliveries`);
+      const samples = await measureSize({ database, commits, deliveries, warmup, corpus });
+      const label = `${commits} commit${commits === 1 ? "" : "s"}`;
+      const totals = samples.map((s) => s.total);
+      const target = commits === 100 ? "; target p99 < 20 ms" : "";
+      record({
+        name: `${label}: p50`,
+        value: percentile(totals, 50),
+        unit: "ms",
+        note: `in the app per delivery, ${where}, n=${samples.length}`,
+      });
+      record({
+        name: `${label}: p99`,
+        value: percentile(totals, 99),
+        unit: "ms",
+        note: `in the app per delivery${target}`,
+      });
+      const phase = (name: string, xs: number[], note: string) =>
+        record({
+          name: `${label}: ${name} p50`,
+          value: percentile(xs, 50),
+          unit: "ms",
+          note: `p99 ${percentile(xs, 99).toFixed(2)} ms; ${note}`,
+        });
+      phase(
+        "read",
+        samples.map((s) => s.phases.read),
+        "GraphQL request, response parsing, snapshot",
+      );
+      phase(
+        "evaluate",
+        samples.map((s) => s.phases.evaluate),
+        "parse, price, verdict",
+      );
+      phase(
+        "render",
+        samples.map((s) => s.phases.render),
+        "the check's markdown",
+      );
+      phase(
+        "publish",
+        samples.map((s) => s.phases.publish),
+        "the check-run write",
+      );
+      phase(
+        "ledger",
+        samples.map((s) => s.phases.ledger),
+        "work item read, the PR's record",
+      );
+      phase(
+        "other",
+        samples.map((s) => s.other),
+        "Probot dispatch, Octokit, the durable queue",
+      );
+      const sql = samples.map((s) => s.sql);
+      phase(
+        "DB (all SQL)",
+        sql,
+        `ledger and queue, ${median(samples.map((s) => s.statements))} statements per delivery`,
+      );
+      const cpu = samples.map((s) => s.total - s.sql);
+      record({
+        name: `${label}: app CPU (total − SQL) vs JSON baseline`,
+        value: median(cpu) / jsonBaseline,
+        unit: "× baseline",
+        note: `p50 ${median(cpu).toFixed(2)} ms`,
+      });
+      if (commitBaseline !== undefined) {
+        record({
+          name: `${label}: DB (all SQL) vs commit baseline`,
+          value: median(sql) / commitBaseline,
+          unit: "× baseline",
+        });
+      }
+      record({
+        name: `${label}: fake GitHub (excluded) p50`,
+        value: median(samples.map((s) => s.fake)),
+        unit: "ms",
+        note: "in-memory answers, not counted above",
+      });
+    }
+
+    // the evaluate phase's two main parts, on the same commits as the 1,000-commit PR
+    const commits = makeCommits(1000, corpus);
+    const { parse, price } = parseAndPrice(commits, quick ? 5 : 30);
+    record({
+      name: "1000 commits: parse (parseTrailers)",
+      value: parse,
+      unit: "ms",
+      note: "median pass, in isolation",
+    });
+    record({
+      name: "1000 commits: price (readCommitCost)",
+      value: price,
+      unit: "ms",
+      note: "median pass, in isolation",
+    });
+  } finally {
+    await database.close();
+    await drop();
+  }
+}
