@@ -80,7 +80,8 @@ let shaCounter = 0;
 /** A 40-hex SHA, unique per call. */
 export function fakeSha(): string {
   shaCounter++;
-  return shaCounter.toString(16).padStart(40, "c");
+  // fixed-width hex, then padding: unique (padding "c" alone made 0xc2 equal 0x2)
+  return shaCounter.toString(16).padStart(8, "0").padStart(40, "c");
 }
 
 /** `n` commits, each with an `Agent-Cost` trailer of `cost` unless `message` is given. */
