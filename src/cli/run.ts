@@ -9,6 +9,8 @@ import { runHookInstallCommand, runHookUninstallCommand } from "./hook-command.j
 import { runInitCommand } from "./init-command.js";
 import { type CliIo, EXIT } from "./io.js";
 import { runMigrateCommand } from "./migrate-command.js";
+import { type ReconcileOptions, runReconcileCommand } from "./reconcile-command.js";
+import { type RedeliverOptions, runRedeliverCommand } from "./redeliver-command.js";
 import { runRollupCommand } from "./rollup-command.js";
 import { runTrailersCommand } from "./trailers-command.js";
 import { runUsageCommand, type UsageOptions } from "./usage-command.js";
@@ -123,6 +125,65 @@ Examples:
     )
     .action(async (options: { repo: string; milestone: string; currency?: string }) => {
       setExit(await runRollupCommand(options, io));
+    });
+
+  program
+    .command("redeliver")
+    .description(
+      "Ask GitHub to redeliver the app's failed webhook deliveries (once per event; GitHub keeps them 3 days).",
+    )
+    .option(
+      "--since <time>",
+      "deliveries after this ISO time or this long ago (30m, 24h, 3d)",
+      "24h",
+    )
+    .option("--dry-run", "list the failed deliveries; redeliver nothing")
+    .option("--json", "print the deliveries and what was done as JSON")
+    .option(
+      "--max-attempts <n>",
+      "leave an event alone once it has failed this many times within --since",
+      "5",
+    )
+    .addHelpText(
+      "after",
+      `
+Reads APP_ID and PRIVATE_KEY (or PRIVATE_KEY_PATH), and GHE_HOST for GitHub Enterprise Server, like
+the app. An event already delivered successfully after its failure is skipped, so running it again
+(e.g. every 15 minutes from cron) redelivers nothing twice. Exit 1 when a redelivery request failed.
+Docs: docs/operations.md
+Examples:
+  npx cost-value redeliver --dry-run
+  npx cost-value redeliver --since 3d
+  npx cost-value redeliver --since 2026-01-31T09:00:00Z --json`,
+    )
+    .action(async (options: RedeliverOptions) => {
+      setExit(await runRedeliverCommand(options, io));
+    });
+
+  program
+    .command("reconcile")
+    .description(
+      "Re-evaluate every open pull request of the app's installations and refresh the milestone rollups, from GitHub (after missed webhooks).",
+    )
+    .option("--installation <id>", "only this installation")
+    .option("--repo <owner/name>", "only this repository")
+    .option("--dry-run", "list the pull requests it would evaluate; write nothing")
+    .option("--json", "print the report as JSON")
+    .addHelpText(
+      "after",
+      `
+Reads APP_ID and PRIVATE_KEY (or PRIVATE_KEY_PATH) like the app, and its database (DATABASE_URL,
+else the PGlite directory COST_VALUE_DATA_DIR, which the running app holds: use PostgreSQL to
+reconcile while it runs). Check runs are updated in place, never duplicated; running it again
+creates nothing new. Exit 1 when a pull request, repository or installation failed.
+Docs: docs/operations.md
+Examples:
+  npx cost-value reconcile --dry-run
+  npx cost-value reconcile --repo acme/shop
+  DATABASE_URL=postgres://user@db/cost_value npx cost-value reconcile --installation 123456`,
+    )
+    .action(async (options: ReconcileOptions) => {
+      setExit(await runReconcileCommand(options, io));
     });
 
   const hook = program
