@@ -1,0 +1,309 @@
+/**
+ * The process harness: the real server process (src/server.ts, PGlite in a temp dir, real app
+ * authentication with a throwaway key) against the fake GitHub over HTTP on 127.0.0.1. One signed
+ * `pull_request.opened` is one token exchange, one GraphQL read and one check-run create. And the
+ * fake server itself: GitHub Enterprise paths, paging, faults with headers, hangs, deliveries.
+ */
+import { Octokit } from "@octokit/core";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { type AppProcess, sendDelivery, startAppProcess } from "../helpers/app-process.js";
+import { commitsOf, FakeGitHub } from "../helpers/fake-github.js";
+import { type FakeGitHubServer, startFakeGitHubServer } from "../helpers/fake-github-server.js";
+import { APP_ID } from "../helpers/probot.js";
+import { INSTALLATION_ID, pullRequestPayload } from "../helpers/webhook-payloads.js";
+
+const BODY = "## Value\nIssue: #1\nType: defect\nWorth: $100\n";
+
+describe("the app as a process against the fake GitHub server", () => {
+  let github: FakeGitHubServer;
+  let app: AppProcess;
+  let fake: FakeGitHub;
+
+  beforeAll(async () => {
+    fake = new FakeGitHub().addRepo("acme", "shop", {}, 77);
+    fake.addIssue({ owner: "acme", repo: "shop", number: 1, body: "" });
+    github = await startFakeGitHubServer({ fake, appId: APP_ID });
+    app = await startAppProcess({ github: github.url, appId: APP_ID, timeoutMs: 90_000 });
+  }, 120_000);
+  afterAll(async () => {
+    await app?.stop();
+    await github?.close();
+  });
+
+  it("one signed pull_request.opened: one check run, two API calls and the token exchange", async () => {
+    const commits = commitsOf(3);
+    const pr = fake.addPullRequest({
+      owner: "acme",
+      repo: "shop",
+      number: 7,
+      body: BODY,
+      headSha: commits.at(-1)?.sha ?? "",
+      commits,
+      closingIssues: [{ number: 1 }],
+    });
+    const payload = pullRequestPayload("opened", {
+      owner: "acme",
+      repo: "shop",
+      repoId: 77,
+      number: 7,
+      headSha: pr.headSha,
+      body: BODY,
+    });
+    const answer = await sendDelivery({
+      url: app.url,
+      secret: app.secret,
+      event: "pull_request",
+      deliveryId: "harness-1",
+      payload,
+    });
+    expect(answer.status).toBe(200);
+    const mock = github.mock;
+    expect(mock.checkRuns).toHaveLength(1);
+    expect(mock.checkRuns[0]).toMatchObject({
+      head_sha: pr.headSha,
+      name: "cost/value",
+      status: "completed",
+      conclusion: "success",
+    });
+    expect(mock.count()).toEqual({ total: 2, reads: 1, writes: 1 });
+    expect(mock.requests.map((r) => r.operation ?? `${r.method} ${r.path}`)).toEqual([
+      "CostValuePullRequest",
+      "POST /repos/acme/shop/check-runs",
+    ]);
+    expect(mock.appRequests.map((r) => `${r.method} ${r.path}`)).toEqual([
+      `POST /app/installations/${INSTALLATION_ID}/access_tokens`,
+    ]);
+    expect([...mock.tokensIssued]).toEqual([[INSTALLATION_ID, 1]]);
+    expect(Object.fromEntries(mock.endpointCounts)).toEqual({ token: 1, graphql: 1, create: 1 });
+    // both API calls carried the installation's token; the exchange carried the app's JWT
+    expect(Object.fromEntries(mock.tokenCounts)).toEqual({
+      jwt: 1,
+      [`ghs_fake_${INSTALLATION_ID}_1`]: 2,
+    });
+    expect(mock.unmatched).toEqual([]);
+    expect(app.output()).toContain("cost-value: check published");
+
+    // a forged signature is refused and costs no API call
+    const forged = await sendDelivery({
+      url: app.url,
+      secret: "not-the-secret",
+      event: "pull_request",
+      deliveryId: "harness-2",
+      payload,
+    });
+    expect(forged.status).toBeGreaterThanOrEqual(400);
+    expect(forged.status).toBeLessThan(500);
+    expect(mock.count().total).toBe(2);
+  }, 60_000);
+});
+
+describe("the fake GitHub server", () => {
+  let github: FakeGitHubServer;
+  let fake: FakeGitHub;
+  afterEach(async () => {
+    await github?.close();
+  });
+
+  async function start(delayMs?: number): Promise<Octokit> {
+    fake = new FakeGitHub().addRepo("acme", "shop", {}, 77).addRepo("acme", "web", {}, 78);
+    github = await startFakeGitHubServer({
+      fake,
+      appId: APP_ID,
+      ...(delayMs !== undefined ? { delayMs } : {}),
+    });
+    return new Octokit({ baseUrl: github.restUrl, auth: "ghs_fake_7_1" });
+  }
+
+  it("answers GraphQL at /api/graphql and /graphql, REST at /api/v3 and plain paths", async () => {
+    const octokit = await start();
+    const commits = commitsOf(1);
+    fake.addPullRequest({
+      owner: "acme",
+      repo: "shop",
+      number: 3,
+      body: "",
+      headSha: commits[0]?.sha ?? "",
+      commits,
+    });
+    const query =
+      "query CostValueConfigFile($owner: String!, $repo: String!, $expression: String!) { x }";
+    const viaGhe = await octokit.graphql(query, {
+      owner: "acme",
+      repo: "shop",
+      expression: "HEAD:x",
+    });
+    expect(viaGhe).toEqual({ repository: { config: null } });
+    const plain = await fetch(`${github.url}/graphql`, {
+      method: "POST",
+      body: JSON.stringify({
+        query,
+        variables: { owner: "acme", repo: "shop", expression: "HEAD:x" },
+      }),
+    });
+    expect(plain.status).toBe(200);
+    const created = await octokit.request("POST /repos/{owner}/{repo}/check-runs", {
+      owner: "acme",
+      repo: "shop",
+      name: "cost/value",
+      head_sha: commits[0]?.sha ?? "",
+    });
+    expect(created.status).toBe(201);
+    const listed = await fetch(
+      `${github.url}/repos/acme/shop/commits/${commits[0]?.sha}/check-runs?check_name=cost/value&app_id=${APP_ID}`,
+    );
+    expect(((await listed.json()) as { total_count: number }).total_count).toBe(1);
+    const otherApp = await octokit.request("GET /repos/{owner}/{repo}/commits/{ref}/check-runs", {
+      owner: "acme",
+      repo: "shop",
+      ref: commits[0]?.sha ?? "",
+      app_id: APP_ID + 1,
+    });
+    expect(otherApp.data.total_count).toBe(0);
+    const pulls = await octokit.request("GET /repos/{owner}/{repo}/pulls", {
+      owner: "acme",
+      repo: "shop",
+    });
+    expect(pulls.data.map((p) => [p.number, p.head.sha])).toEqual([[3, commits[0]?.sha]]);
+    const repos = await octokit.request("GET /installation/repositories");
+    expect(repos.data.repositories.map((r) => r.full_name)).toEqual(["acme/shop", "acme/web"]);
+    expect(github.mock.count()).toEqual({ total: 7, reads: 6, writes: 1 });
+    expect(github.mock.tokenCounts.get("ghs_fake_7_1")).toBe(5);
+    expect(github.mock.tokenCounts.get("none")).toBe(2);
+    const unknown = await fetch(`${github.url}/api/v3/nothing/here`);
+    expect(unknown.status).toBe(404);
+    expect(github.mock.unmatched.map((r) => r.path)).toEqual(["/nothing/here"]);
+  });
+
+  it("injects rate limits with GitHub's headers and message", async () => {
+    const octokit = await start();
+    github.mock.rateLimit("issues", "secondary", { retryAfterSeconds: 7 });
+    const secondary = await octokit
+      .request("GET /repos/{owner}/{repo}/issues", { owner: "acme", repo: "shop" })
+      .catch(
+        (e: unknown) =>
+          e as { status: number; message: string; response: { headers: Record<string, string> } },
+      );
+    expect(secondary).toMatchObject({ status: 403 });
+    expect((secondary as { message: string }).message).toContain(
+      "You have exceeded a secondary rate limit",
+    );
+    expect(
+      (secondary as { response: { headers: Record<string, string> } }).response.headers[
+        "retry-after"
+      ],
+    ).toBe("7");
+    github.mock.rateLimit("issues", "primary", { resetSeconds: 30 });
+    const primary = (await octokit
+      .request("GET /repos/{owner}/{repo}/issues", { owner: "acme", repo: "shop" })
+      .catch((e: unknown) => e)) as {
+      status: number;
+      response: { headers: Record<string, string> };
+    };
+    expect(primary.status).toBe(403);
+    expect(primary.response.headers["x-ratelimit-remaining"]).toBe("0");
+    expect(Number(primary.response.headers["x-ratelimit-reset"])).toBeGreaterThan(
+      Date.now() / 1000,
+    );
+    // the fault is used up: the next request is answered
+    const ok = await octokit.request("GET /repos/{owner}/{repo}/issues", {
+      owner: "acme",
+      repo: "shop",
+    });
+    expect(ok.status).toBe(200);
+  });
+
+  it("hangs: a late answer still takes effect, a never answer times the client out", async () => {
+    const octokit = await start();
+    const sha = commitsOf(1)[0]?.sha ?? "";
+    github.mock.hang("create", { ms: 300 });
+    const late = await octokit
+      .request("POST /repos/{owner}/{repo}/check-runs", {
+        owner: "acme",
+        repo: "shop",
+        name: "cost/value",
+        head_sha: sha,
+        request: { signal: AbortSignal.timeout(50) },
+      })
+      .catch((e: unknown) => e);
+    expect(late).toBeInstanceOf(Error);
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    expect(github.mock.checkRuns).toHaveLength(1); // GitHub created it though the client gave up
+    github.mock.hang("create");
+    const never = await octokit
+      .request("POST /repos/{owner}/{repo}/check-runs", {
+        owner: "acme",
+        repo: "shop",
+        name: "cost/value",
+        head_sha: sha,
+        request: { signal: AbortSignal.timeout(100) },
+      })
+      .catch((e: unknown) => e);
+    expect(never).toBeInstanceOf(Error);
+    expect(github.mock.checkRuns).toHaveLength(1);
+    expect(github.mock.endpointCounts.get("create")).toBe(2);
+  });
+
+  it("lists the hook's deliveries newest first with cursor paging, and records redeliveries", async () => {
+    const octokit = await start();
+    const t0 = Date.parse("2026-11-28T10:00:00Z");
+    for (let i = 0; i < 5; i++) {
+      github.mock.addDelivery({
+        guid: `g-${i}`,
+        event: "pull_request",
+        action: "opened",
+        delivered_at: new Date(t0 + i * 60_000).toISOString(),
+        status_code: i === 1 ? 503 : 200,
+      });
+    }
+    const seen: string[] = [];
+    for await (const page of pages(octokit)) {
+      for (const d of page.data as { guid: string }[]) seen.push(d.guid);
+    }
+    expect(seen).toEqual(["g-4", "g-3", "g-2", "g-1", "g-0"]);
+    const failed = github.mock.deliveries.find((d) => d.guid === "g-1");
+    const sent: string[] = [];
+    github.mock.onRedeliver = (d) => {
+      sent.push(d.guid);
+      return 200;
+    };
+    const attempt = await octokit.request("POST /app/hook/deliveries/{delivery_id}/attempts", {
+      delivery_id: failed?.id ?? 0,
+    });
+    expect(attempt.status).toBe(202);
+    expect(sent).toEqual(["g-1"]);
+    expect(github.mock.redeliveries).toEqual([failed?.id]);
+    expect(github.mock.deliveries[0]).toMatchObject({
+      guid: "g-1",
+      redelivery: true,
+      status_code: 200,
+    });
+    expect(github.mock.appRequests).toHaveLength(4);
+  });
+
+  it("issues installation tokens per installation and adds the configured latency", async () => {
+    await start(40);
+    const first = await fetch(`${github.url}/api/v3/app/installations/12/access_tokens`, {
+      method: "POST",
+    });
+    expect(first.status).toBe(201);
+    const started = performance.now();
+    const second = (await (
+      await fetch(`${github.url}/api/v3/app/installations/12/access_tokens`, { method: "POST" })
+    ).json()) as { token: string; expires_at: string };
+    expect(performance.now() - started).toBeGreaterThanOrEqual(35);
+    expect(second.token).toMatch(/^ghs_fake_12_\d+$/);
+    expect(Date.parse(second.expires_at)).toBeGreaterThan(Date.now());
+    expect(github.mock.tokensIssued.get(12)).toBe(2);
+  });
+});
+
+/** Follow the `link` header's next page, as Octokit's paginate does. */
+async function* pages(octokit: Octokit): AsyncGenerator<{ data: unknown }> {
+  let url: string | undefined = "GET /app/hook/deliveries?per_page=2";
+  while (url !== undefined) {
+    const response: { data: unknown; headers: { link?: string } } = await octokit.request(url);
+    yield response;
+    url = /<([^>]+)>;\s*rel="next"/.exec(String(response.headers.link ?? ""))?.[1];
+    if (url !== undefined) url = `GET ${url}`;
+  }
+}
