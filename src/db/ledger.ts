@@ -78,26 +78,49 @@ export interface MilestoneRecord {
   budgetProblem?: string;
 }
 
+/**
+ * Record a repository under an installation; returns whether it now belongs to that installation.
+ * A repository recorded under another installation is moved only with `claim`: when its id was
+ * read from GitHub with this installation's own token (an evaluation's GraphQL read), never on the
+ * word of a payload field. A move drops the other installation's rollup posts of the repository.
+ */
 async function upsertRepository(
   db: Queryable,
   installationId: number,
   repository: { id: number; owner: string; name: string },
-): Promise<void> {
+  claim: boolean,
+): Promise<boolean> {
   await db.query(
     `INSERT INTO installations (id, account_login) VALUES ($1, $2)
      ON CONFLICT (id) DO NOTHING`,
     [installationId, repository.owner],
   );
-  await db.query(
-    `INSERT INTO repositories (id, installation_id, owner, name) VALUES ($1, $2, $3, $4)
+  const { rows } = await db.query<{ previous: string | null }>(
+    `WITH before AS (SELECT installation_id FROM repositories WHERE id = $1)
+     INSERT INTO repositories (id, installation_id, owner, name) VALUES ($1, $2, $3, $4)
      ON CONFLICT (id) DO UPDATE SET installation_id = EXCLUDED.installation_id, owner = EXCLUDED.owner,
-       name = EXCLUDED.name, updated_at = now()`,
-    [repository.id, installationId, repository.owner, repository.name],
+       name = EXCLUDED.name, updated_at = now()
+     WHERE repositories.installation_id = EXCLUDED.installation_id OR $5::boolean
+     RETURNING (SELECT installation_id::text FROM before) AS previous`,
+    [repository.id, installationId, repository.owner, repository.name, claim],
   );
+  const row = rows[0];
+  if (row === undefined) return false;
+  if (row.previous !== null && Number(row.previous) !== installationId) {
+    await db.query("DELETE FROM rollup_posts WHERE repository_id = $1 AND installation_id <> $2", [
+      repository.id,
+      installationId,
+    ]);
+  }
+  return true;
 }
 
-export async function upsertMilestone(db: Queryable, m: MilestoneRecord): Promise<void> {
-  await upsertRepository(db, m.installationId, m.repository);
+/**
+ * Record a milestone of an installation's repository. Returns false, writing nothing, when the
+ * repository is recorded under another installation (milestones are keyed by repository).
+ */
+export async function upsertMilestone(db: Queryable, m: MilestoneRecord): Promise<boolean> {
+  if (!(await upsertRepository(db, m.installationId, m.repository, false))) return false;
   await db.query(
     `INSERT INTO milestones (repository_id, number, title, state, due_on, budget_micros, budget_currency,
        budget_problem)
@@ -117,21 +140,24 @@ export async function upsertMilestone(db: Queryable, m: MilestoneRecord): Promis
       m.budgetProblem ?? null,
     ],
   );
+  return true;
 }
 
+/** Forget an installation's milestone and where its rollup was posted. */
 export async function deleteMilestone(
   db: Queryable,
-  repositoryId: number,
-  number: number,
+  params: { installationId: number; repositoryId: number; number: number },
 ): Promise<void> {
-  await db.query("DELETE FROM milestones WHERE repository_id = $1 AND number = $2", [
-    repositoryId,
-    number,
-  ]);
-  await db.query("DELETE FROM rollup_posts WHERE repository_id = $1 AND milestone_number = $2", [
-    repositoryId,
-    number,
-  ]);
+  const args = [params.installationId, params.repositoryId, params.number];
+  await db.query(
+    `DELETE FROM milestones m USING repositories r
+     WHERE r.id = m.repository_id AND r.installation_id = $1 AND m.repository_id = $2 AND m.number = $3`,
+    args,
+  );
+  await db.query(
+    "DELETE FROM rollup_posts WHERE installation_id = $1 AND repository_id = $2 AND milestone_number = $3",
+    args,
+  );
 }
 
 export interface RecordResult {
@@ -146,7 +172,8 @@ export async function recordPullRequest(
   db: Queryable,
   r: PullRequestRecord,
 ): Promise<RecordResult> {
-  await upsertRepository(db, r.installationId, r.repository);
+  // the repository id comes from the evaluation's own GraphQL read: it may claim the repository
+  await upsertRepository(db, r.installationId, r.repository, true);
   const key = [r.installationId, r.repository.id, r.number];
   const before = await db.query<{ milestone_number: number | null }>(
     "SELECT milestone_number FROM pull_requests WHERE installation_id = $1 AND repository_id = $2 AND number = $3",
@@ -321,10 +348,62 @@ export async function workItemSpend(
   return { micros: BigInt(rows[0]?.micros ?? "0"), pullRequests: Number(rows[0]?.prs ?? "0") };
 }
 
+/** Tables with an installation_id and/or a repository_id column (read from the catalog). */
+async function scopedTables(
+  db: Queryable,
+): Promise<{ name: string; installation: boolean; repository: boolean }[]> {
+  const { rows } = await db.query<{ name: string; installation: boolean; repository: boolean }>(
+    `SELECT c.table_name AS name,
+            bool_or(c.column_name = 'installation_id') AS installation,
+            bool_or(c.column_name = 'repository_id') AS repository
+     FROM information_schema.columns c
+     JOIN information_schema.tables t
+       ON t.table_schema = c.table_schema AND t.table_name = c.table_name AND t.table_type = 'BASE TABLE'
+     WHERE c.table_schema = current_schema() AND c.column_name IN ('installation_id', 'repository_id')
+     GROUP BY c.table_name ORDER BY c.table_name`,
+  );
+  return rows;
+}
+
+const quoteIdent = (name: string): string => `"${name.replaceAll('"', '""')}"`;
+
+/**
+ * Delete everything of an installation (the app was uninstalled): the rows of every table with an
+ * installation_id column, found in the catalog so a table added later is not forgotten, then its
+ * repositories (their milestones and commits cascade) and the installation itself.
+ */
 export async function deleteInstallation(db: Queryable, installationId: number): Promise<void> {
-  await db.query("DELETE FROM pull_requests WHERE installation_id = $1", [installationId]);
-  await db.query("DELETE FROM rollup_posts WHERE installation_id = $1", [installationId]);
+  for (const table of await scopedTables(db)) {
+    if (!table.installation) continue;
+    await db.query(`DELETE FROM ${quoteIdent(table.name)} WHERE installation_id = $1`, [
+      installationId,
+    ]);
+  }
+  await db.query("DELETE FROM repositories WHERE installation_id = $1", [installationId]);
   await db.query("DELETE FROM installations WHERE id = $1", [installationId]);
+}
+
+/**
+ * Delete everything of one repository of an installation (it was removed from the installation):
+ * the rows of every table with a repository_id column (scoped to the installation where the
+ * table has one; otherwise only when the repository is this installation's), then the repository.
+ */
+export async function deleteRepository(
+  db: Queryable,
+  params: { installationId: number; repositoryId: number },
+): Promise<void> {
+  const args = [params.installationId, params.repositoryId];
+  for (const table of await scopedTables(db)) {
+    if (!table.repository) continue;
+    await db.query(
+      table.installation
+        ? `DELETE FROM ${quoteIdent(table.name)} WHERE installation_id = $1 AND repository_id = $2`
+        : `DELETE FROM ${quoteIdent(table.name)} WHERE repository_id = $2
+             AND EXISTS (SELECT 1 FROM repositories WHERE id = $2 AND installation_id = $1)`,
+      args,
+    );
+  }
+  await db.query("DELETE FROM repositories WHERE installation_id = $1 AND id = $2", args);
 }
 
 export async function findMilestoneByTitle(
@@ -574,7 +653,8 @@ export async function saveRollupPost(
      VALUES ($1,$2,$3,$4,$5,$6,$7)
      ON CONFLICT (repository_id, milestone_number) DO UPDATE SET issue_number = EXCLUDED.issue_number,
        comment_id = EXCLUDED.comment_id, body_sha256 = EXCLUDED.body_sha256,
-       final_posted = EXCLUDED.final_posted, updated_at = now()`,
+       final_posted = EXCLUDED.final_posted, updated_at = now()
+     WHERE rollup_posts.installation_id = EXCLUDED.installation_id`,
     [
       params.installationId,
       params.repositoryId,
@@ -629,15 +709,19 @@ export async function findRepository(
     : { id: Number(row.id), installationId: Number(row.installation_id) };
 }
 
-/** The currency a milestone's PRs were recorded in (the config's, at the time). */
+/**
+ * The currency a milestone's PRs were recorded in (the config's, at the time); only the
+ * installation's PRs when `installationId` is given.
+ */
 export async function milestoneCurrency(
   db: Queryable,
-  params: { repositoryId: number; milestoneNumber: number },
+  params: { installationId?: number; repositoryId: number; milestoneNumber: number },
 ): Promise<string | undefined> {
   const { rows } = await db.query<{ currency: string }>(
     `SELECT currency FROM pull_requests WHERE repository_id = $1 AND milestone_number = $2
+       AND ($3::bigint IS NULL OR installation_id = $3)
      GROUP BY currency ORDER BY count(*) DESC, currency LIMIT 1`,
-    [params.repositoryId, params.milestoneNumber],
+    [params.repositoryId, params.milestoneNumber, params.installationId ?? null],
   );
   return rows[0]?.currency;
 }

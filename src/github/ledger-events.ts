@@ -1,11 +1,18 @@
 /**
  * Events that change the ledger without a pull request evaluation: milestones (a budget edited, a
- * milestone closed: the final rollup, deleted) and an app uninstalled (its data deleted).
+ * milestone closed: the final rollup, deleted), an app uninstalled (all its data deleted) and
+ * repositories removed from an installation (their data deleted). Every write is scoped by the
+ * installation of the (signature-verified) delivery.
  */
 import type { Context, Probot } from "probot";
 import { parseMilestoneBudget } from "../core/milestone.js";
 import type { Database } from "../db/database.js";
-import { deleteInstallation, deleteMilestone, upsertMilestone } from "../db/ledger.js";
+import {
+  deleteInstallation,
+  deleteMilestone,
+  deleteRepository,
+  upsertMilestone,
+} from "../db/ledger.js";
 import { readRepositoryConfig } from "./repo-config.js";
 import { refreshRollup } from "./rollups.js";
 
@@ -48,7 +55,11 @@ export function registerLedgerEvents(app: Probot, deps: LedgerDeps): void {
       };
       const m = payload.milestone;
       if (payload.action === "deleted") {
-        await deleteMilestone(deps.database.pool, repository.id, m.number);
+        await deleteMilestone(deps.database.pool, {
+          installationId,
+          repositoryId: repository.id,
+          number: m.number,
+        });
         return;
       }
       const config = await readRepositoryConfig(
@@ -65,7 +76,7 @@ export function registerLedgerEvents(app: Probot, deps: LedgerDeps): void {
       }
       const budget = parseMilestoneBudget(m.description ?? "", config.config.currency);
       if (budget.kind === "problem") context.log.warn({ milestone: m.number }, budget.message);
-      await upsertMilestone(deps.database.pool, {
+      const recorded = await upsertMilestone(deps.database.pool, {
         installationId,
         repository,
         number: m.number,
@@ -75,6 +86,13 @@ export function registerLedgerEvents(app: Probot, deps: LedgerDeps): void {
         ...(budget.kind === "budget" ? { budget: budget.budget } : {}),
         ...(budget.kind === "problem" ? { budgetProblem: budget.message } : {}),
       });
+      if (!recorded) {
+        context.log.warn(
+          { installation: installationId, repository: repository.id, milestone: m.number },
+          "cost-value: the repository is recorded under another installation; the milestone is ignored until an evaluation of its pull requests claims it",
+        );
+        return;
+      }
       if (!config.config.rollups.enabled) return;
       const api = {
         request: (route: string, params: Record<string, unknown>) =>
@@ -104,6 +122,19 @@ export function registerLedgerEvents(app: Probot, deps: LedgerDeps): void {
     context.log.info(
       { installation: context.payload.installation.id },
       "cost-value: installation's data deleted",
+    );
+  });
+
+  // repositories taken out of the installation ("Only select repositories"): their data goes
+  app.on("installation_repositories.removed", async (context) => {
+    const installationId = context.payload.installation.id;
+    const removed = context.payload.repositories_removed ?? [];
+    for (const repository of removed) {
+      await deleteRepository(deps.database.pool, { installationId, repositoryId: repository.id });
+    }
+    context.log.info(
+      { installation: installationId, repositories: removed.map((r) => r.id) },
+      "cost-value: removed repositories' data deleted",
     );
   });
 }
