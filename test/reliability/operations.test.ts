@@ -203,6 +203,32 @@ describe("operator endpoints", () => {
   });
 });
 
+describe("a handler past GitHub's 10-second deadline", () => {
+  it("is acknowledged in time (202 after 9 s) and finished afterwards, its request kept in the queue until then", async () => {
+    const pr = addPr(16);
+    // GitHub's read takes 9.5 s (as a 5,000-commit PR can over a slow link)
+    github.hang("graphql", { ms: 9_500 });
+    const started = Date.now();
+    const response = await deliver(pr, "slow-1");
+    const answeredAfter = Date.now() - started;
+    expect(response.status).toBe(202);
+    expect(answeredAfter).toBeLessThan(10_000);
+    // not done yet, but durable: a crash now would leave it to the next process's sweep
+    const pending = await db.pool.query(
+      "SELECT completed < requested AS pending, lease_owner IS NOT NULL AS leased FROM evaluation_queue WHERE number = 16",
+    );
+    expect(pending.rows[0]).toEqual({ pending: true, leased: true });
+    await expect.poll(() => github.checkRuns.length, { timeout: 10_000 }).toBe(1);
+    await expect
+      .poll(
+        async () =>
+          (await db.pool.query("SELECT completed = requested AS done FROM evaluation_queue"))
+            .rows[0],
+      )
+      .toEqual({ done: true });
+  }, 30_000);
+});
+
 describe("logs", () => {
   it("every line of an evaluation carries the delivery id", async () => {
     expect((await deliver(addPr(12), "delivery-abc-123")).status).toBe(200);
