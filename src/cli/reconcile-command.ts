@@ -27,6 +27,7 @@ import {
   type AppOctokit,
   appCredentialsFromEnv,
   createAppClients,
+  describeGitHubError,
 } from "../github/app-client.js";
 import { type EvaluationTarget, evaluateAndPublish, type GitHubApi } from "../github/evaluate.js";
 import { readRepositoryConfig } from "../github/repo-config.js";
@@ -84,16 +85,6 @@ export interface ReconcileReport {
 }
 
 class UsageError extends Error {}
-
-function describeError(error: unknown): string {
-  const e = error as { status?: unknown; message?: unknown };
-  const message = String(e?.message ?? error)
-    .replace(/\s+/g, " ")
-    .slice(0, 300);
-  return typeof e?.status === "number" && !message.includes(String(e.status))
-    ? `HTTP ${e.status}: ${message}`
-    : message;
-}
 
 /** An installation's account: a user or organization (login), or an enterprise (slug). */
 function accountName(account: unknown): string {
@@ -281,7 +272,7 @@ export async function runReconcileCommand(
   } catch (error) {
     if (error instanceof UsageError) return fail(error.message, EXIT.usage);
     return fail(
-      `the app's installations could not be listed: ${describeError(error)}${
+      `the app's installations could not be listed: ${describeGitHubError(error)}${
         (error as { status?: unknown }).status === 401
           ? " (GitHub refused the app's credentials: is APP_ID the app of this PRIVATE_KEY?)"
           : ""
@@ -354,10 +345,10 @@ export async function runReconcileCommand(
       } catch (error) {
         report.failures.push({
           what: `installation ${installation.id} (${installation.account})`,
-          reason: `its repositories could not be listed: ${describeError(error)}`,
+          reason: `its repositories could not be listed: ${describeGitHubError(error)}`,
         });
         print(
-          `installation ${installation.id} (${installation.account}): FAILED: ${describeError(error)}`,
+          `installation ${installation.id} (${installation.account}): FAILED: ${describeGitHubError(error)}`,
         );
         continue;
       }
@@ -444,9 +435,9 @@ async function reconcileRepository(params: {
   } catch (error) {
     report.failures.push({
       what: fullName,
-      reason: `its pull requests could not be listed: ${describeError(error)}`,
+      reason: `its pull requests could not be listed: ${describeGitHubError(error)}`,
     });
-    print(`${fullName}: FAILED to list pull requests: ${describeError(error)}`);
+    print(`${fullName}: FAILED to list pull requests: ${describeGitHubError(error)}`);
     return;
   }
 
@@ -480,7 +471,7 @@ async function reconcileRepository(params: {
       failure = error;
     }
     if (outcome === undefined || outcome.kind === "failed") {
-      const reason = describeError(failure);
+      const reason = describeGitHubError(failure);
       report.pullRequests.push({ ...base, result: "failed", error: reason });
       report.failures.push({ what: where, reason });
       print(`${where}  ${target.headSha.slice(0, 7)}  FAILED: ${reason}${note}`);
@@ -573,7 +564,7 @@ async function refreshMilestones(params: {
       }
     }
   } catch (error) {
-    const reason = describeError(error);
+    const reason = describeGitHubError(error);
     report.failures.push({ what: `${fullName} rollups`, reason });
     print(`${fullName}: FAILED to refresh rollups: ${reason}`);
   }

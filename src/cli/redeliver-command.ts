@@ -18,6 +18,7 @@ import {
   AppCredentialsError,
   appCredentialsFromEnv,
   createAppClients,
+  describeGitHubError,
 } from "../github/app-client.js";
 import { type CliIo, EXIT } from "./io.js";
 
@@ -132,16 +133,6 @@ export function planRedeliveries(
     lines.push(line);
   }
   return lines.sort((a, b) => Date.parse(a.deliveredAt) - Date.parse(b.deliveredAt));
-}
-
-function describeGitHubError(error: unknown): string {
-  const e = error as { status?: unknown; message?: unknown };
-  const message = String(e.message ?? error)
-    .replace(/\s+/g, " ")
-    .slice(0, 300);
-  return typeof e.status === "number" && !message.includes(String(e.status))
-    ? `HTTP ${e.status}: ${message}`
-    : message;
 }
 
 function listingHint(error: unknown): string {

@@ -172,3 +172,22 @@ export function createAppClients(
     },
   };
 }
+
+/**
+ * An Octokit (or retry-policy) error in one line for an operator: the status when the message
+ * lacks it, and the underlying cause (a refused connection, GitHub's own message) when it adds one.
+ */
+export function describeGitHubError(error: unknown): string {
+  const e = error as { status?: unknown; message?: unknown; cause?: { message?: unknown } };
+  const oneLine = (text: unknown) =>
+    String(text ?? "")
+      .replace(/\s+/g, " ")
+      .trim();
+  let message = oneLine(e?.message ?? error);
+  if (typeof e?.status === "number" && !message.includes(String(e.status))) {
+    message = `HTTP ${e.status}: ${message}`;
+  }
+  const cause = oneLine(e?.cause?.message);
+  if (cause !== "" && !message.includes(cause)) message = `${message}: ${cause}`;
+  return message.slice(0, 400);
+}
