@@ -7,6 +7,7 @@ import { execFileSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
 import { parseArgs } from "node:util";
+import { run as apiCalls } from "./bench/api-calls.js";
 import type { BenchSection, Figure } from "./bench/common.js";
 import { run as overhead } from "./bench/overhead.js";
 import { run as startup } from "./bench/startup.js";
@@ -15,6 +16,7 @@ import { run as trailers } from "./bench/trailers.js";
 /** In the order they run (and print). */
 const SECTIONS: Record<string, BenchSection> = {
   trailers,
+  "api-calls": apiCalls,
   overhead,
   startup,
 };

@@ -57,6 +57,8 @@ export interface AppProcessOptions {
   readyPath?: string;
   /** How long start-up may take (a fresh PGlite directory alone takes seconds). */
   timeoutMs?: number;
+  /** Keep only the last this many characters of output (long runs: benchmarks). */
+  outputLimit?: number;
 }
 
 export async function startAppProcess(options: AppProcessOptions = {}): Promise<AppProcess> {
@@ -99,8 +101,10 @@ export async function startAppProcess(options: AppProcessOptions = {}): Promise<
   });
   let output = "";
   const listeners = new Set<() => void>();
+  const limit = options.outputLimit ?? Number.POSITIVE_INFINITY;
   const append = (chunk: Buffer) => {
     output += chunk.toString("utf8");
+    if (output.length > limit) output = output.slice(-limit);
     for (const listener of listeners) listener();
   };
   child.stdout?.on("data", append);
