@@ -11,6 +11,7 @@
  * has its rollup refreshed (no API call when its totals did not change). One PR's failure is
  * reported and the others go on. Sequential; safe to repeat: a second run creates nothing.
  */
+import { hostname } from "node:os";
 import { isAbsolute, resolve } from "node:path";
 import type pg from "pg";
 import {
@@ -30,6 +31,7 @@ import {
   describeGitHubError,
 } from "../github/app-client.js";
 import { type EvaluationTarget, evaluateAndPublish, type GitHubApi } from "../github/evaluate.js";
+import { DEFAULT_QUEUE_SETTINGS, EvaluationQueue } from "../github/evaluation-queue.js";
 import { readRepositoryConfig } from "../github/repo-config.js";
 import { type RollupAction, refreshRollup } from "../github/rollups.js";
 import { type CliIo, EXIT } from "./io.js";
@@ -461,11 +463,28 @@ async function reconcileRepository(params: {
     let outcome: Awaited<ReturnType<typeof evaluateAndPublish>> | undefined;
     let failure: unknown;
     try {
-      outcome = await evaluateAndPublish(api, evaluationTarget, {
-        appId: params.appId,
-        now: params.now,
-        ledger: { pool, installationId },
+      // through the app's durable queue: under the PR's lease, so an evaluation the app is
+      // running at the same moment never races this one (no second check run)
+      const queue = new EvaluationQueue(pool, {
+        ...DEFAULT_QUEUE_SETTINGS,
+        worker: `reconcile:${hostname()}:${process.pid}`,
       });
+      const key = { installationId, repositoryId: repository.id, number: target.number };
+      await queue.enqueue({
+        ...key,
+        owner: repository.owner,
+        repo: repository.name,
+        headSha: target.headSha,
+        deliveryId: "reconcile",
+      });
+      const settings = { appId: params.appId, now: params.now, ledger: { pool, installationId } };
+      const drained = await queue.drain(key, (job) =>
+        evaluateAndPublish(api, { ...evaluationTarget, headSha: job.headSha }, settings),
+      );
+      // another process holds the lease: it evaluates again for this request; evaluate here too
+      // only to report (reads and writes are idempotent)
+      outcome =
+        drained.outcomes.at(-1) ?? (await evaluateAndPublish(api, evaluationTarget, settings));
       if (outcome.kind === "failed") failure = outcome.error;
     } catch (error) {
       failure = error;
