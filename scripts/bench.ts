@@ -10,6 +10,7 @@ import { parseArgs } from "node:util";
 import { run as apiCalls } from "./bench/api-calls.js";
 import type { BenchSection, Figure } from "./bench/common.js";
 import { run as overhead } from "./bench/overhead.js";
+import { run as rollupScale } from "./bench/rollup-scale.js";
 import { run as startup } from "./bench/startup.js";
 import { run as trailers } from "./bench/trailers.js";
 
@@ -17,6 +18,7 @@ import { run as trailers } from "./bench/trailers.js";
 const SECTIONS: Record<string, BenchSection> = {
   trailers,
   "api-calls": apiCalls,
+  "rollup-scale": rollupScale,
   overhead,
   startup,
 };

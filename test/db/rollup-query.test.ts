@@ -1,0 +1,149 @@
+/**
+ * readRollup is one statement (the milestone's PRs read once, lists as JSON): its edge cases
+ * (an empty milestone, other currencies, money past 2^53, any title text) and its plan.
+ * The figures at scale: `npm run bench -- --only rollup-scale`.
+ */
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import {
+  type Queryable,
+  readRollup,
+  recordPullRequest,
+  upsertMilestone,
+} from "../../src/db/ledger.js";
+import { migrate } from "../../src/db/migrate.js";
+import { openTestDatabase, type TestDatabase, usingPostgres } from "../helpers/database.js";
+import { INSTALLATION, milestone, pr, REPO } from "../helpers/ledger-fixtures.js";
+
+let db: TestDatabase;
+beforeAll(async () => {
+  db = await openTestDatabase();
+  await migrate(db.pool);
+});
+afterAll(async () => {
+  await db.close();
+});
+beforeEach(async () => {
+  await db.pool.query("TRUNCATE installations CASCADE");
+});
+
+const scope = { installationId: INSTALLATION, repositoryId: REPO.id, milestoneNumber: 3 };
+const rollup = (on: Queryable = db.pool, currency = "USD") =>
+  readRollup(on, { ...scope, currency });
+
+/** A Queryable that passes statements through and keeps them. */
+function recording(): { on: Queryable; statements: { text: string; values: unknown[] }[] } {
+  const statements: { text: string; values: unknown[] }[] = [];
+  const on = {
+    query: (text: string, values?: unknown[]) => {
+      statements.push({ text, values: values ?? [] });
+      return db.pool.query(text, values);
+    },
+  } as Queryable;
+  return { on, statements };
+}
+
+describe(`readRollup's statement (${usingPostgres() ? "PostgreSQL" : "PGlite"})`, () => {
+  it("reads a milestone with no PRs: zeros and empty lists", async () => {
+    await upsertMilestone(db.pool, milestone());
+    const data = await rollup();
+    expect(data).toEqual({
+      repository: { owner: REPO.owner, repo: REPO.name },
+      milestone: {
+        number: 3,
+        title: "Checkout v2",
+        state: "open",
+        dueOn: new Date("2026-12-15T00:00:00Z"),
+        budget: 100_000_000n,
+      },
+      currency: "USD",
+      spend: 0n,
+      worth: 0n,
+      pullRequests: { merged: 0, open: 0, closed: 0 },
+      byType: [],
+      workItems: [],
+      costliest: [],
+      withoutValue: [],
+      agentWorkWithoutCost: [],
+      unpricedModels: [],
+      spendOverTime: [],
+    });
+    expect(await readRollup(db.pool, { ...scope, milestoneNumber: 4, currency: "USD" })).toBe(
+      undefined,
+    );
+  });
+
+  it("counts only the rollup's currency, and shows a budget only in it", async () => {
+    await upsertMilestone(db.pool, milestone());
+    await recordPullRequest(db.pool, pr(1, { cost: 5, worth: 100 }));
+    await recordPullRequest(db.pool, pr(2, { cost: 70, worth: 900, currency: "EUR" }));
+    const usd = await rollup();
+    expect(usd).toMatchObject({ spend: 5_000_000n, worth: 100_000_000n });
+    expect(usd?.costliest.map((p) => p.number)).toEqual([1]);
+    const eur = await rollup(db.pool, "EUR");
+    expect(eur).toMatchObject({ spend: 70_000_000n, worth: 900_000_000n });
+    expect(eur?.milestone.budget).toBeUndefined(); // the milestone's budget is in USD
+  });
+
+  it("keeps money exact past 2^53 micro-units and titles exactly as written", async () => {
+    await upsertMilestone(db.pool, milestone({ title: 'Q3 "big" \\ push 🚀' }));
+    const huge = 2n ** 53n + 1n; // not representable as a JavaScript number
+    const title = 'Quote " backslash \\ tab\t newline\n emoji 🚀 <b>&amp;</b>';
+    await recordPullRequest(db.pool, {
+      ...pr(1, { title, worth: 1 }),
+      costMicros: huge,
+      worthMicros: huge,
+    });
+    await recordPullRequest(db.pool, { ...pr(2, { title: "second", worth: 1 }), costMicros: huge });
+    const data = await rollup();
+    expect(data?.milestone.title).toBe('Q3 "big" \\ push 🚀');
+    expect(data?.spend).toBe(huge * 2n);
+    expect(data?.worth).toBe(huge + 1_000_000n);
+    expect(data?.costliest.map((p) => [p.title, p.spend])).toEqual([
+      [title, huge],
+      ["second", huge],
+    ]);
+    expect(data?.costliest[0]?.worth).toBe(huge);
+    expect(data?.workItems.map((w) => w.spend)).toEqual([huge, huge]);
+    expect(data?.byType).toEqual([
+      { type: "defect", spend: huge * 2n, worth: huge + 1_000_000n, pullRequests: 2 },
+    ]);
+    expect(data?.spendOverTime.at(-1)?.cumulative).toBe(huge * 2n);
+  });
+
+  it("is one statement, reading the PRs through the milestone index", async () => {
+    await upsertMilestone(db.pool, milestone());
+    // 400 PRs over 10 milestones (40 of them in milestone 3), then statistics
+    await db.pool.query(
+      `INSERT INTO pull_requests (installation_id, repository_id, number, state, milestone_number, head_sha,
+         currency, cost_micros, conclusion, evaluated_at, issue_owner, issue_repo, issue_number)
+       SELECT $1, $2, n, 'open', 1 + n % 10, md5(n::text), 'USD', CASE WHEN n % 10 = 2 THEN 1000000 * n / 10 ELSE 1 END,
+              'success', now(), 'acme', 'shop', n
+       FROM generate_series(1, 400) AS n`,
+      [INSTALLATION, REPO.id],
+    );
+    await db.pool.query("ANALYZE pull_requests");
+    const rec = recording();
+    // n = 2, 12, …, 392: $0.2 + $1.2 + … + $39.2 = $788
+    expect((await rollup(rec.on))?.spend).toBe(788_000_000n);
+    expect(rec.statements).toHaveLength(1);
+    const statement = rec.statements[0];
+    if (statement === undefined) return;
+    const client = await db.pool.connect();
+    try {
+      // a tiny table: forbid the sequential scan, so the plan shows whether an index can serve
+      await client.query("SET enable_seqscan = off");
+      const { rows } = await client.query<{ "QUERY PLAN": string }>(
+        `EXPLAIN ${statement.text}`,
+        statement.values,
+      );
+      const plan = rows.map((r) => r["QUERY PLAN"]).join("\n");
+      expect(plan).toMatch(/pull_requests_milestone/);
+      expect(plan).not.toMatch(/Seq Scan on pull_requests/);
+      // the PRs are read once, whatever the number of figures and lists
+      expect(plan.match(/ on pull_requests\b/g)).toHaveLength(1);
+    } finally {
+      await client.query("RESET enable_seqscan");
+      client.release();
+    }
+  });
+});
