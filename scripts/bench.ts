@@ -12,12 +12,14 @@ import type { BenchSection, Figure } from "./bench/common.js";
 import { run as overhead } from "./bench/overhead.js";
 import { run as rollupScale } from "./bench/rollup-scale.js";
 import { run as startup } from "./bench/startup.js";
+import { run as throughput } from "./bench/throughput.js";
 import { run as trailers } from "./bench/trailers.js";
 
 /** In the order they run (and print). */
 const SECTIONS: Record<string, BenchSection> = {
   trailers,
   "api-calls": apiCalls,
+  throughput,
   "rollup-scale": rollupScale,
   overhead,
   startup,

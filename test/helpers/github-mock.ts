@@ -212,6 +212,10 @@ export class GitHubMock {
   readonly tokenCounts = new Map<string, number>();
   /** Installation tokens issued, by installation id. */
   readonly tokensIssued = new Map<number, number>();
+  /** Called on every routed request as it arrives (timing it, tracing it). */
+  onRequest:
+    | ((request: RecordedRequest & { endpoint: Endpoint; credential: string }) => void)
+    | undefined;
   readonly #faults = new Map<string, Fault>();
   readonly #routes: Route[];
   #nextId = 9000;
@@ -373,6 +377,7 @@ export class GitHubMock {
     this.endpointCounts.set(route.endpoint, (this.endpointCounts.get(route.endpoint) ?? 0) + 1);
     const credential = credentialOf(request.headers?.authorization);
     this.tokenCounts.set(credential, (this.tokenCounts.get(credential) ?? 0) + 1);
+    this.onRequest?.({ ...recorded, endpoint: route.endpoint, credential });
     const fault = this.#fault(route.endpoint);
     if (fault?.kind === "error") {
       return json(fault.status, fault.body, fault.headers);
