@@ -6,12 +6,19 @@
  */
 import { ProbotOctokit } from "probot";
 
-export const CostValueOctokit = ProbotOctokit.defaults((options: Record<string, unknown>) => ({
-  ...options,
-  retry: { enabled: false },
-  throttle: {
-    ...(options.throttle as Record<string, unknown> | undefined),
-    onRateLimit: () => false,
-    onSecondaryRateLimit: () => false,
-  },
-}));
+export const CostValueOctokit = ProbotOctokit.defaults((options: Record<string, unknown>) => {
+  // Probot's webhook Octokits (octokit-auth-probot "event-octokit") get no throttle id, so every
+  // installation shared one limiter ("no-id"): one write or GraphQL call per second for the whole
+  // process. Key the limiter by installation, as `probot.auth(id)` does.
+  const installationId = (options.auth as { installationId?: unknown } | undefined)?.installationId;
+  return {
+    ...options,
+    retry: { enabled: false },
+    throttle: {
+      ...(options.throttle as Record<string, unknown> | undefined),
+      ...(installationId !== undefined ? { id: `installation-${String(installationId)}` } : {}),
+      onRateLimit: () => false,
+      onSecondaryRateLimit: () => false,
+    },
+  };
+});
