@@ -158,11 +158,11 @@ export async function run(ctx: BenchContext): Promise<void> {
         drainMs: 10_000,
       }
     : {
-        installations: 100,
-        concurrency: 32,
-        warmupMs: 150_000,
+        installations: 200,
+        concurrency: 64,
+        warmupMs: 120_000,
         pingMs: 15_000,
-        windowMs: 60_000,
+        windowMs: 45_000,
         drainMs: 90_000,
       };
   const ticks = clockTicks();
