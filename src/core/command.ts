@@ -32,3 +32,42 @@ export function parseCommand(body: string): Command | undefined {
 
 export const COMMAND_HELP =
   "`/cost-value rollup` posts the cost & value rollup of this issue's milestone here; `/cost-value rollup <milestone title>` posts another milestone's. Only people with write access to the repository can run it.";
+
+/**
+ * How many `/cost-value` commands are answered per minute: each answer is a comment, so a user
+ * (or several) repeating a command must not make the app post without bound. Commands beyond the
+ * limits are ignored without a reply (a reply would itself be a post).
+ */
+export interface CommandRateLimits {
+  /** Commands of one user on one issue or PR per window. */
+  perUserPerIssue: number;
+  /** Commands of everyone on one issue or PR per window. */
+  perIssue: number;
+  windowMs: number;
+}
+
+export const COMMAND_RATE_LIMITS: CommandRateLimits = {
+  perUserPerIssue: 3,
+  perIssue: 10,
+  windowMs: 60_000,
+};
+
+export type CommandRateDecision =
+  | { allowed: true }
+  | { allowed: false; reason: "user" | "issue"; limit: number };
+
+/** Whether one more command may be answered, given those answered in the current window. */
+export function decideCommandRate(
+  answered: { byUser: number; onIssue: number },
+  limits: CommandRateLimits = COMMAND_RATE_LIMITS,
+): CommandRateDecision {
+  if (answered.byUser >= limits.perUserPerIssue)
+    return { allowed: false, reason: "user", limit: limits.perUserPerIssue };
+  if (answered.onIssue >= limits.perIssue)
+    return { allowed: false, reason: "issue", limit: limits.perIssue };
+  return { allowed: true };
+}
+
+/** A login GitHub gives to apps and bots (`dependabot[bot]`, `cost-value[bot]`). */
+export const isBotLogin = (login: string | undefined | null): boolean =>
+  typeof login === "string" && login.toLowerCase().endsWith("[bot]");

@@ -1,10 +1,23 @@
 /**
  * `/cost-value rollup [milestone title]` in an issue or PR comment: posts the milestone's current
  * rollup there. Only people with write, maintain or admin permission may run it (asked of GitHub:
- * `author_association` is not enough); others get a short reply; bots are ignored.
+ * `author_association` is not enough); others get a short reply. Bots are ignored without a single
+ * API call: bot senders, `[bot]` logins, and this app's own comments. Each answer is a comment, so
+ * answers are rate-limited per user and per issue (COMMAND_RATE_LIMITS); commands beyond the limit
+ * are ignored silently and logged. The count is kept in this process for now; `DatabaseCommandRate`
+ * (the `command_rate` table) shares it between processes once its migration is in.
  */
+import type pg from "pg";
 import type { Probot } from "probot";
-import { COMMAND_HELP, parseCommand } from "../core/command.js";
+import {
+  COMMAND_HELP,
+  COMMAND_RATE_LIMITS,
+  type CommandRateDecision,
+  type CommandRateLimits,
+  decideCommandRate,
+  isBotLogin,
+  parseCommand,
+} from "../core/command.js";
 import { escapeShort } from "../core/markdown.js";
 import { renderRollup } from "../core/rollup.js";
 import { findMilestoneByTitle, readRollup } from "../db/ledger.js";
@@ -13,14 +26,140 @@ import { readRepositoryConfig } from "./repo-config.js";
 
 const ALLOWED = new Set(["admin", "maintain", "write"]);
 
-export function registerCommands(app: Probot, deps: LedgerDeps): void {
+export interface CommandKey {
+  installationId: number;
+  repositoryId: number;
+  issueNumber: number;
+  userId: number;
+}
+
+/** Where answered commands are counted: take one slot if the limits allow it. */
+export interface CommandRateStore {
+  take(key: CommandKey, now: Date, limits: CommandRateLimits): Promise<CommandRateDecision>;
+}
+
+/** Counted in the `command_rate` table, under a per-issue advisory lock (shared by processes). */
+export class DatabaseCommandRate implements CommandRateStore {
+  constructor(readonly pool: pg.Pool) {}
+
+  async take(key: CommandKey, now: Date, limits: CommandRateLimits): Promise<CommandRateDecision> {
+    const since = new Date(now.getTime() - limits.windowMs);
+    const client = await this.pool.connect();
+    try {
+      await client.query("BEGIN");
+      await client.query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", [
+        `cost-value:command:${key.installationId}:${key.repositoryId}:${key.issueNumber}`,
+      ]);
+      await client.query("DELETE FROM command_rate WHERE at <= $1", [since]);
+      const { rows } = await client.query<{ by_user: number; on_issue: number }>(
+        `SELECT count(*) FILTER (WHERE user_id = $4)::int AS by_user, count(*)::int AS on_issue
+         FROM command_rate
+         WHERE installation_id = $1 AND repository_id = $2 AND issue_number = $3 AND at > $5`,
+        [key.installationId, key.repositoryId, key.issueNumber, key.userId, since],
+      );
+      const decision = decideCommandRate(
+        { byUser: rows[0]?.by_user ?? 0, onIssue: rows[0]?.on_issue ?? 0 },
+        limits,
+      );
+      if (decision.allowed) {
+        await client.query(
+          `INSERT INTO command_rate (installation_id, repository_id, issue_number, user_id, at)
+           VALUES ($1, $2, $3, $4, $5)`,
+          [key.installationId, key.repositoryId, key.issueNumber, key.userId, now],
+        );
+      }
+      await client.query("COMMIT");
+      return decision;
+    } catch (error) {
+      await client.query("ROLLBACK").catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+}
+
+/** Counted in this process only (tests; or an app without the `command_rate` table). */
+export class MemoryCommandRate implements CommandRateStore {
+  readonly #answered = new Map<string, { userId: number; at: number }[]>();
+
+  async take(key: CommandKey, now: Date, limits: CommandRateLimits): Promise<CommandRateDecision> {
+    const issue = `${key.installationId}:${key.repositoryId}:${key.issueNumber}`;
+    const since = now.getTime() - limits.windowMs;
+    for (const [k, list] of this.#answered) {
+      const kept = list.filter((a) => a.at > since);
+      if (kept.length === 0) this.#answered.delete(k);
+      else this.#answered.set(k, kept);
+    }
+    const recent = this.#answered.get(issue) ?? [];
+    const decision = decideCommandRate(
+      { byUser: recent.filter((a) => a.userId === key.userId).length, onIssue: recent.length },
+      limits,
+    );
+    if (decision.allowed)
+      this.#answered.set(issue, [...recent, { userId: key.userId, at: now.getTime() }]);
+    return decision;
+  }
+}
+
+export interface CommandDeps extends LedgerDeps {
+  /** Default: the database's `command_rate` table. */
+  commandRate?: CommandRateStore;
+  commandLimits?: CommandRateLimits;
+}
+
+interface CommentAuthor {
+  login?: string;
+  type?: string;
+}
+
+/** A bot, another app, or this app itself wrote the comment: never answer it. */
+function fromBot(
+  payload: {
+    sender: CommentAuthor;
+    comment: { user?: CommentAuthor | null; performed_via_github_app?: { id?: number } | null };
+  },
+  appId: number | undefined,
+): boolean {
+  const { sender, comment } = payload;
+  return (
+    sender.type === "Bot" ||
+    comment.user?.type === "Bot" ||
+    isBotLogin(sender.login) ||
+    isBotLogin(comment.user?.login) ||
+    (appId !== undefined && comment.performed_via_github_app?.id === appId)
+  );
+}
+
+export function registerCommands(app: Probot, deps: CommandDeps): void {
+  const rate = deps.commandRate ?? new MemoryCommandRate();
+  const limits = deps.commandLimits ?? COMMAND_RATE_LIMITS;
   app.on("issue_comment.created", async (context) => {
     const { comment, issue, repository, sender } = context.payload;
     const installationId = context.payload.installation?.id;
-    if (installationId === undefined || sender.type === "Bot" || comment.user?.type === "Bot")
-      return;
+    if (installationId === undefined || fromBot(context.payload, deps.appId)) return;
     const command = parseCommand(comment.body ?? "");
     if (command === undefined) return;
+    const decision = await rate.take(
+      { installationId, repositoryId: repository.id, issueNumber: issue.number, userId: sender.id },
+      deps.now(),
+      limits,
+    );
+    if (!decision.allowed) {
+      context.log.warn(
+        {
+          installation: installationId,
+          repository: repository.id,
+          issue: issue.number,
+          user: sender.login,
+          limit: decision.limit,
+          per: decision.reason === "user" ? "user and issue" : "issue",
+          windowSeconds: limits.windowMs / 1000,
+        },
+        "cost-value: /cost-value command ignored: rate limit reached (no reply)",
+      );
+      return;
+    }
     const owner = repository.owner.login;
     const repo = repository.name;
     const reply = (body: string) =>

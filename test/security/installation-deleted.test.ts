@@ -151,6 +151,7 @@ beforeEach(async () => {
   const webTenant = { ...b, repo: "web", repoId: WEB_REPO_ID };
   await deliver(probot, "pull_request", prOpened(webTenant, web));
   await deliver(probot, "milestone", milestoneEdited(webTenant, "Budget: $50"));
+  await deliver(probot, "issue_comment", rollupCommand(webTenant, { issueNumber: 40 }));
 });
 
 describe("installation.deleted", () => {

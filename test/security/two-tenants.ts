@@ -174,15 +174,16 @@ export const tokenOf = (installationId: number): string =>
  * Each tenant's GitHub, and each installation's token exchange (asked of the installation's own
  * base URL: the installation's Octokit authenticates through its own request). Call in beforeEach.
  */
-export function installGitHub(tenants: Tenant[]): { tokenRequests: number[] } {
-  const seen = { tokenRequests: [] as number[] };
+export function installGitHub(tenants: Tenant[]): { tokenRequests: number[]; jwts: string[] } {
+  const seen = { tokenRequests: [] as number[], jwts: [] as string[] };
   for (const t of new Set(tenants)) {
     t.github.install();
     nock(baseUrlOf(t.installationId))
       .persist()
       .post(`/app/installations/${t.installationId}/access_tokens`)
-      .reply(() => {
+      .reply(function () {
         seen.tokenRequests.push(t.installationId);
+        seen.jwts.push(String(this.req.headers.authorization).replace(/^bearer /i, ""));
         return [
           201,
           { token: tokenOf(t.installationId), expires_at: "2099-01-01T00:00:00Z", permissions: {} },
