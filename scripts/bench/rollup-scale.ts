@@ -773,6 +773,17 @@ async function measure(ctx: BenchContext, database: Database, scale: Scale): Pro
         `EXPLAIN (ANALYZE, BUFFERS) of readRollup's ${rec.statements.length} statements, ${label} milestone (${target.prs} PRs):`,
       );
       const plans = await explainAll(explainClient, rec.statements, indexTable);
+      // the work done, independent of the machine: 8 kB pages touched (hit or read), all statements
+      const pages = plans.reduce((n, plan) => {
+        const b = /Buffers: shared hit=(\d+)(?: read=(\d+))?/.exec(plan.text);
+        return n + Number(b?.[1] ?? 0) + Number(b?.[2] ?? 0);
+      }, 0);
+      record({
+        name: `rollup pages touched, ${label} milestone`,
+        value: pages,
+        unit: "pages",
+        note: `${target.prs} PRs, ${plans.length} statement(s); EXPLAIN BUFFERS, shared hit + read (8 kB)`,
+      });
       for (const [i, statement] of rec.statements.entries()) {
         const plan = plans[i] as PlanSummary;
         rollupStatements++;
