@@ -11,7 +11,10 @@ import pino from "pino";
 import { Probot, Server } from "probot";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { migrate } from "../../src/db/migrate.js";
-import { createCostValueApp } from "../../src/github/app.js";
+import { createCostValueApp, productionApp } from "../../src/github/app.js";
+import { UnsafeEnvironmentError } from "../../src/github/environment.js";
+import { Lifecycle } from "../../src/github/lifecycle.js";
+import { Metrics } from "../../src/github/metrics.js";
 import { openTestDatabase, type TestDatabase } from "../helpers/database.js";
 import { commitsOf, FakeGitHub } from "../helpers/fake-github.js";
 import { GitHubMock } from "../helpers/github-mock.js";
@@ -247,4 +250,25 @@ describe("webhook signatures over HTTP", () => {
     expect(github.comments).toEqual([]);
     expect(tokenRequests).toBe(0);
   });
+});
+
+describe("the webhook secret in production", () => {
+  for (const secret of [undefined, "", "development"]) {
+    it(`the app refuses to load with WEBHOOK_SECRET=${JSON.stringify(secret)} (Probot's default) in production`, async () => {
+      const probot = new Probot({
+        appId: APP_ID,
+        privateKey,
+        log: pino({ level: "silent" }),
+      });
+      const env: Record<string, string | undefined> = {
+        NODE_ENV: "production",
+        APP_ID: String(APP_ID),
+        WEBHOOK_SECRET: secret,
+        COST_VALUE_DATA_DIR: "memory://",
+      };
+      await expect(
+        probot.load(productionApp({ env, lifecycle: new Lifecycle(), metrics: new Metrics() })),
+      ).rejects.toThrow(UnsafeEnvironmentError);
+    });
+  }
 });
