@@ -98,23 +98,71 @@ const jsonEscaped = (value: string): string => JSON.stringify(value).slice(1, -1
 
 const escapeRegExp = (value: string): string => value.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
-/** Credentials recognizable by shape. */
+/**
+ * Credentials recognizable by shape. Every repetition is bounded and every pattern starts at a
+ * fixed prefix, so a long adversarial line (a commit message in a debug-logged request body) is
+ * scrubbed in linear time; PEM keys and JWTs are found by scanning, not by regular expressions.
+ */
 const SHAPES: [RegExp, string][] = [
-  // PEM private keys, raw or with \n escaped
-  [
-    /-----BEGIN ([A-Z ]*)PRIVATE KEY-----[\s\S]*?-----END \1PRIVATE KEY-----/g,
-    "-----BEGIN $1PRIVATE KEY-----[REDACTED]-----END $1PRIVATE KEY-----",
-  ],
   // GitHub tokens: installation (ghs_), user (ghu_), OAuth (gho_), personal (ghp_, github_pat_), refresh (ghr_)
-  [/\bgh[pousr]_[A-Za-z0-9_]{16,}/g, "gh*_[REDACTED]"],
-  [/\bgithub_pat_[A-Za-z0-9_]{20,}/g, "github_pat_[REDACTED]"],
-  // JSON Web Tokens (the app's JWT)
-  [/\beyJ[A-Za-z0-9_-]{6,}\.eyJ[A-Za-z0-9_-]{6,}\.[A-Za-z0-9_-]{10,}/g, "[REDACTED JWT]"],
+  [/\bgh[pousr]_[A-Za-z0-9_]{16,255}/g, "gh*_[REDACTED]"],
+  [/\bgithub_pat_[A-Za-z0-9_]{20,255}/g, "github_pat_[REDACTED]"],
   // passwords in URLs: scheme://user:password@host
-  [/\b([a-z][a-z0-9+.-]*:\/\/[^\s:/@"'\\]*:)[^\s@/"'\\]+@/gi, "$1***@"],
+  [/\b([a-z][a-z0-9+.-]{0,30}:\/\/[^\s:/@"'\\]{0,256}:)[^\s@/"'\\]{1,256}@/gi, "$1***@"],
   // authorization header values that escaped the paths (token x, bearer x, basic x)
-  [/("authorization"\s*:\s*")(?:token|bearer|basic) (?!\[REDACTED\])[^"\\]+/gi, `$1${REDACTED}`],
+  [
+    /("authorization"\s{0,8}:\s{0,8}")(?:token|bearer|basic) (?!\[REDACTED\])[^"\\]{1,4096}/gi,
+    `$1${REDACTED}`,
+  ],
 ];
+
+/** PEM private key blocks (raw, or with \n escaped), from BEGIN to END, replaced. */
+function scrubPem(line: string): string {
+  const BEGIN = "-----BEGIN ";
+  let out = "";
+  let from = 0;
+  for (;;) {
+    const begin = line.indexOf(BEGIN, from);
+    if (begin === -1) break;
+    const label = line.indexOf("PRIVATE KEY-----", begin);
+    if (label === -1) break;
+    if (label - begin > 60) {
+      out += line.slice(from, begin + BEGIN.length);
+      from = begin + BEGIN.length;
+      continue;
+    }
+    const end = line.indexOf("-----END ", label);
+    if (end === -1) {
+      // no end: everything after the header is the key
+      out += `${line.slice(from, label)}PRIVATE KEY-----${REDACTED}`;
+      return out;
+    }
+    const close = line.indexOf("-----", end + 9);
+    const stop = close === -1 ? line.length : close + 5;
+    out += `${line.slice(from, label)}PRIVATE KEY-----${REDACTED}${line.slice(end, stop)}`;
+    from = stop;
+  }
+  return out + line.slice(from);
+}
+
+/** JSON Web Tokens (`eyJ….eyJ….sig`, the app's JWT): runs of the JWT alphabet, checked once. */
+function scrubJwt(line: string): string {
+  if (!line.includes("eyJ")) return line;
+  return line.replace(/[A-Za-z0-9_.-]{30,}/g, (run) => {
+    const parts = run.split(".");
+    for (let i = 0; i + 2 < parts.length; i++) {
+      const header = parts[i] ?? "";
+      if (
+        header.includes("eyJ") &&
+        (parts[i + 1] ?? "").startsWith("eyJ") &&
+        (parts[i + 2] ?? "").length >= 10
+      ) {
+        return "[REDACTED JWT]";
+      }
+    }
+    return run;
+  });
+}
 
 /** Scrub one finished log line. */
 export function scrubber(secrets: readonly string[]): (line: string) => string {
@@ -131,6 +179,8 @@ export function scrubber(secrets: readonly string[]): (line: string) => string {
   return (line: string): string => {
     let out = line;
     if (byValue !== undefined) out = out.replace(byValue, REDACTED);
+    out = scrubPem(out);
+    out = scrubJwt(out);
     for (const [shape, replacement] of SHAPES) out = out.replace(shape, replacement);
     return out;
   };

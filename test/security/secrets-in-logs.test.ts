@@ -20,7 +20,12 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { migrate } from "../../src/db/migrate.js";
 import { createCostValueApp, productionApp } from "../../src/github/app.js";
 import { Lifecycle } from "../../src/github/lifecycle.js";
-import { createLog, redactionOptions } from "../../src/github/log-redaction.js";
+import {
+  createLog,
+  redactionOptions,
+  scrubber,
+  secretValues,
+} from "../../src/github/log-redaction.js";
 import { Metrics } from "../../src/github/metrics.js";
 import { openTestDatabase, type TestDatabase } from "../helpers/database.js";
 import {
@@ -305,5 +310,49 @@ describe("the redaction itself (what a plain logger would print)", () => {
       `secret is ${WEBHOOK_SECRET}`,
     );
     expect(leaks(capture.text)).toEqual([]);
+  });
+});
+
+describe("the scrubber", () => {
+  const scrub = scrubber(secretValues(ENV));
+  const otherKey = throwawayPrivateKey();
+
+  it("removes keys it was not told about, raw, JSON-escaped, or cut off before their end", () => {
+    for (const text of [
+      `key: ${otherKey}`,
+      JSON.stringify({ msg: `key: ${otherKey}` }),
+      `key: ${otherKey.slice(0, 900)}`,
+    ]) {
+      const out = scrub(text);
+      expect(out).toContain("PRIVATE KEY-----[REDACTED]");
+      expect(out).not.toContain(otherKey.split("\n")[2]);
+    }
+  });
+
+  it("removes JWTs and tokens wherever they are, and leaves ordinary text alone", () => {
+    const jwt =
+      "eyJhbGciOiJSUzI1NiJ9.eyJpYXQiOjE3OTU5Mjg2MTIsImlzcyI6MTAwMX0.c2lnbmF0dXJlLXNpZ25hdHVyZQ";
+    expect(scrub(`{"auth":"bearer ${jwt}"}`)).toBe('{"auth":"bearer [REDACTED JWT]"}');
+    expect(scrub("ghp_abcdefghijklmnopqrstuvwxyz012345 ok")).toBe("gh*_[REDACTED] ok");
+    const ordinary =
+      '{"msg":"GitHub request: POST https://api.github.com/repos/acme/shop/check-runs - 201","sha":"a1b2c3"}';
+    expect(scrub(ordinary)).toBe(ordinary);
+  });
+
+  it("stays linear on long adversarial lines (a loose bound that only catches catastrophic backtracking)", () => {
+    const n = 200_000;
+    const lines = [
+      "a-".repeat(n / 2),
+      "eyJ-".repeat(n / 4),
+      "eyJaaaaaaa.eyJ".repeat(n / 14),
+      "a://a:".repeat(n / 6),
+      "-----BEGIN RSA PRIVATE KEY-----".repeat(n / 31),
+      "x ghs_aaaaaaaaaaaaaaaa".repeat(n / 22),
+      '"authorization":"token '.repeat(n / 23),
+      "A".repeat(n),
+    ];
+    const started = performance.now();
+    for (const line of lines) scrub(line);
+    expect(performance.now() - started).toBeLessThan(20_000);
   });
 });
