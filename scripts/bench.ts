@@ -9,6 +9,7 @@ import { cpus, totalmem } from "node:os";
 import { parseArgs } from "node:util";
 import { run as apiCalls } from "./bench/api-calls.js";
 import type { BenchSection, Figure } from "./bench/common.js";
+import { run as memory } from "./bench/memory.js";
 import { run as overhead } from "./bench/overhead.js";
 import { run as rollupScale } from "./bench/rollup-scale.js";
 import { run as startup } from "./bench/startup.js";
@@ -23,6 +24,7 @@ const SECTIONS: Record<string, BenchSection> = {
   "rollup-scale": rollupScale,
   overhead,
   startup,
+  memory,
 };
 
 const { values: args } = parseArgs({

@@ -28,10 +28,10 @@ import { pullRequestPayload } from "../../test/helpers/webhook-payloads.js";
 import { type BenchContext, median, percentile, time } from "./common.js";
 import { freshPostgresDatabase } from "./process.js";
 
-const OWNER = "acme";
-const REPO = "shop";
-const REPO_ID = 100;
-const BODY = `Speeds up checkout.
+export const OWNER = "acme";
+export const REPO = "shop";
+export const REPO_ID = 100;
+export const BODY = `Speeds up checkout.
 
 ## Value
 
@@ -55,7 +55,7 @@ const AGENT_MESSAGES = [
 
 let shas = 0;
 /** A unique 40-hex SHA (fake-github's `fakeSha()` pads with "c", so 0x1 and 0xc1 collide). */
-function sha(): string {
+export function sha(): string {
   shas++;
   return shas.toString(16).padStart(40, "0");
 }
