@@ -249,6 +249,7 @@ describe("logs", () => {
 describe("shutdown", () => {
   it("refuses new deliveries with 503 once shutting down, after finishing those in flight", async () => {
     const slow = addPr(14);
+    github.hang("graphql", { ms: 500 });
     const inFlight = deliver(slow, "in-flight");
     // let the in-flight delivery start, then shut down
     await expect.poll(() => lifecycle.inFlight).toBeGreaterThan(0);
