@@ -3,7 +3,7 @@
  * `node dist/server.js`), a fresh PostgreSQL database per run, readiness polling, and the memory
  * figures Linux keeps per process (/proc/<pid>/status).
  */
-import { execFileSync, spawn } from "node:child_process";
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { request } from "node:http";
@@ -142,13 +142,33 @@ export interface SpawnedServer {
   stop(graceMs?: number): Promise<void>;
 }
 
+/** Servers still running: killed when the bench exits or is interrupted, never left behind. */
+const live = new Set<ChildProcess>();
+let guarded = false;
+function guardChildren(): void {
+  if (guarded) return;
+  guarded = true;
+  const killAll = () => {
+    for (const child of live) child.kill("SIGKILL");
+  };
+  process.once("exit", killAll);
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    process.once(signal, () => {
+      killAll();
+      process.exit(signal === "SIGINT" ? 130 : 143);
+    });
+  }
+}
+
 /** `node dist/server.js` (what `npm start` runs) with `env` on top of PATH and HOME only. */
 export function spawnServer(env: Record<string, string>, cwd: string): SpawnedServer {
+  guardChildren();
   const child = spawn(process.execPath, [SERVER_JS], {
     cwd,
     env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
+  live.add(child);
   let output = "";
   const keep = (d: Buffer) => {
     output = (output + String(d)).slice(-16_384);
@@ -159,6 +179,7 @@ export function spawnServer(env: Record<string, string>, cwd: string): SpawnedSe
   const exited = new Promise<number | null>((resolve) =>
     child.on("exit", (code) => {
       running = false;
+      live.delete(child);
       resolve(code);
     }),
   );
