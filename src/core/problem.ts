@@ -20,6 +20,9 @@ export interface Problem {
 
 /** Shorten untrusted text quoted in a problem so one bad line cannot flood the output. */
 export function quoteInput(text: string, max = 80): string {
-  const oneLine = text.replace(/[\r\n]+/g, " ");
-  return oneLine.length > max ? `${oneLine.slice(0, max)}…` : oneLine;
+  // cut before replacing: the text may be megabytes (line-break runs shorten, so keep 2× the room)
+  const cut = text.length > 2 * max + 2;
+  const oneLine = (cut ? text.slice(0, 2 * max + 2) : text).replace(/[\r\n]+/g, " ");
+  if (oneLine.length > max) return `${oneLine.slice(0, max)}…`;
+  return cut ? `${oneLine}…` : oneLine;
 }

@@ -2,7 +2,7 @@
  * Check-run outputs for the times there is no verdict: a broken config file, or an evaluation
  * that GitHub (or the app) could not finish. Pure; every piece of outside text is escaped.
  */
-import { escapeInline, inlineCode } from "./markdown.js";
+import { escapeShort, inlineCode } from "./markdown.js";
 import type { CheckOutput } from "./render.js";
 import { fitWithin, OUTPUT_LIMIT_BYTES } from "./render.js";
 
@@ -36,7 +36,7 @@ export function renderConfigProblems(params: {
 export function renderEvaluationFailure(params: { reason: string }): CheckOutput {
   return {
     title: "cost-value could not evaluate this PR; re-run the check",
-    summary: `**cost-value could not finish evaluating this PR**: ${escapeInline(params.reason)}.\n\nNothing is wrong with the PR itself. Use **Re-run** on this check (Checks tab), or push a commit, to evaluate it again.`,
+    summary: `**cost-value could not finish evaluating this PR**: ${escapeShort(params.reason, 500)}.\n\nNothing is wrong with the PR itself. Use **Re-run** on this check (Checks tab), or push a commit, to evaluate it again.`,
     text: "",
   };
 }

@@ -29,6 +29,13 @@ export interface RenderContext {
 
 const byteLength = (s: string): number => Buffer.byteLength(s, "utf8");
 
+/** At most `max` UTF-16 units, never half of a surrogate pair (GitHub rejects lone surrogates). */
+export function cutTitle(text: string, max = 200): string {
+  if (text.length <= max) return text;
+  const last = text.charCodeAt(max - 1);
+  return text.slice(0, last >= 0xd800 && last <= 0xdbff ? max - 1 : max);
+}
+
 /** Money for markdown: `$` escaped so GitHub's math rendering never pairs two amounts. */
 function md(money: Money, whole = false): string {
   return formatMoney(money, { whole }).replaceAll("$", "\\$");
@@ -75,7 +82,7 @@ function issueLabel(ref: IssueRef, context: RenderContext): string {
 
 /** The one line a reviewer reads first. Plain text (titles are not markdown). */
 export function renderTitle(verdict: Verdict, context: RenderContext): string {
-  if (verdict.conclusion === "skipped") return `Skipped: ${verdict.reason}`.slice(0, 200);
+  if (verdict.conclusion === "skipped") return cutTitle(`Skipped: ${verdict.reason}`);
   const { totals } = verdict;
   const spend =
     totals.micros > 0n || totals.commitsWithCost > 0
@@ -96,7 +103,7 @@ export function renderTitle(verdict: Verdict, context: RenderContext): string {
       `${formatPercent(verdict.budget.percent)} of budget${verdict.budget.over ? " (over)" : ""}`,
     );
   }
-  return parts.join(" · ").slice(0, 200);
+  return cutTitle(parts.join(" · "));
 }
 
 const LEVEL_ICON: Record<Level, string> = { failure: "❌", neutral: "⚠️", success: "ℹ️" };
@@ -128,7 +135,7 @@ function findingFix(finding: Finding, verdict: EvaluatedVerdict, context: Render
     case "agent-work-without-cost":
       return "    **Fix:** add `Agent-Cost: <amount> USD` (or `Agent-Usage:` lines) to those commits' trailers, e.g. with `git commit --amend --trailer \"Agent-Cost: 1.20 USD\"`; `npx cost-value usage` prints them from your agent's logs.";
     case "unpriced-models":
-      return `    **Fix:** add a price under \`pricing.overrides\` in \`.github/cost-value.yml\`, e.g. \`${escapeInline(verdict.totals.unpricedModels[0] ?? "provider/model")}: { input: 3, output: 15 }\` (${context.currency} per million tokens), or record \`Agent-Cost\` directly.`;
+      return `    **Fix:** add a price under \`pricing.overrides\` in \`.github/cost-value.yml\`, e.g. ${inlineCode(`${verdict.totals.unpricedModels[0] ?? "provider/model"}: { input: 3, output: 15 }`)} (${context.currency} per million tokens), or record \`Agent-Cost\` directly.`;
     case "foreign-currency":
       return `    **Fix:** record costs in ${context.currency} (no exchange rates are applied), or set \`currency\` in \`.github/cost-value.yml\`.`;
     case "over-budget":
@@ -235,7 +242,7 @@ function headline(verdict: EvaluatedVerdict): string {
 
 function renderSummary(verdict: Verdict, context: RenderContext): string {
   if (verdict.conclusion === "skipped") {
-    return `cost-value skipped this PR because ${escapeInline(verdict.reason)}.\n\n${escapeInline(verdict.fix)}`;
+    return `cost-value skipped this PR because ${escapeShort(verdict.reason, 300)}.\n\n${escapeInline(verdict.fix)}`;
   }
   const parts: string[] = [`**${headline(verdict)}**`];
   const b = verdict.budget;
@@ -276,7 +283,7 @@ function commitRow(commit: EvaluatedVerdict["commits"][number], context: RenderC
   if (commit.unpricedModels.length > 0)
     notes.push(`unpriced: ${commit.unpricedModels.map((m) => escapeShort(m, 40)).join(", ")}`);
   if (commit.problems.length > 0) notes.push(`${commit.problems.length} unreadable trailer(s)`);
-  return `| \`${escapeInline(sha)}\` | ${escapeShort(agents.join(", "), 60) || "—"} | ${cost} | ${commit.costSource === "none" ? "—" : commit.costSource} | ${tokensSummary(commit.tokens)} | ${notes.join("; ") || ""} |`;
+  return `| ${inlineCode(sha, { inTable: true })} | ${escapeShort(agents.join(", "), 60) || "—"} | ${cost} | ${commit.costSource === "none" ? "—" : commit.costSource} | ${tokensSummary(commit.tokens)} | ${notes.join("; ") || ""} |`;
 }
 
 function renderText(verdict: Verdict, context: RenderContext): string {
@@ -312,32 +319,40 @@ function renderText(verdict: Verdict, context: RenderContext): string {
   return fitWithin(out, OUTPUT_LIMIT_BYTES);
 }
 
-/** Cut at a line boundary so the result fits, and say so. */
+/**
+ * Cut at a line boundary so the result fits, and say so. A code block cut in half is closed again.
+ * Text with no line that fits is cut inside its first line, before any backtick: a code span cut
+ * in half would let the untrusted text inside it render.
+ */
 export function fitWithin(text: string, limitBytes: number): string {
   if (byteLength(text) <= limitBytes) return text;
   const note = "\n\n_…cut here: GitHub limits check output to 65,535 characters._";
   const budget = limitBytes - byteLength(note);
   const kept: string[] = [];
   let size = 0;
-  let openFence: string | undefined; // a code block cut in half is closed again
+  let openFence: string | undefined;
   for (const line of text.split("\n")) {
     const add = (kept.length === 0 ? 0 : 1) + byteLength(line);
-    if (size + add > budget - 80) break;
+    const fence = /^ {0,4}(`{3,})/.exec(line)?.[1];
+    let next = openFence;
+    if (fence !== undefined) {
+      if (openFence === undefined) next = fence;
+      else if (fence.length >= openFence.length) next = undefined;
+    }
+    // room for this line, and for closing the block it leaves open
+    if (size + add + (next === undefined ? 0 : 1 + next.length) > budget) break;
     kept.push(line);
     size += add;
-    const fence = /^ {0,4}(`{3,})/.exec(line)?.[1];
-    if (fence !== undefined) {
-      if (openFence === undefined) openFence = fence;
-      else if (fence.length >= openFence.length) openFence = undefined;
-    }
+    openFence = next;
   }
   if (openFence !== undefined) kept.push(openFence);
   let out = kept.join("\n");
-  if (out === "")
-    out = Buffer.from(text, "utf8")
-      .subarray(0, budget)
-      .toString("utf8")
-      .replace(/\uFFFD+$/, "");
+  if (out === "") {
+    out = Buffer.from(text, "utf8").subarray(0, Math.max(0, budget)).toString("utf8");
+    while (out.endsWith("\uFFFD")) out = out.slice(0, -1); // half a character
+    const tick = out.indexOf("`");
+    if (tick >= 0) out = out.slice(0, tick);
+  }
   return `${out}${note}`;
 }
 

@@ -4,7 +4,14 @@
  * (PR titles, value types, model names, milestone titles) is escaped; charts are Mermaid, each
  * with a text table beside it; the whole stays within GitHub's 65,536-character comment limit.
  */
-import { escapeInline, escapeShort, inlineCode, table } from "./markdown.js";
+import {
+  cutText,
+  escapeInline,
+  escapeShort,
+  escapeWithCode,
+  inlineCode,
+  table,
+} from "./markdown.js";
 import { formatMoney, ratio } from "./money.js";
 import { fitWithin } from "./render.js";
 
@@ -118,7 +125,9 @@ function chartNumber(micros: bigint): string {
 
 /** This repository's `#12` / `PR #7` link as GitHub renders them; other repositories' are escaped (no back-links). */
 function workItemLabel(label: string): string {
-  return /^(PR )?#\d+$/.test(label) ? label : escapeInline(label);
+  // (owner 39 + repo 100 + number: a longer label is not one of ours)
+  const short = cutText(label, 160);
+  return /^(PR )?#\d+$/.test(short) ? short : escapeInline(short);
 }
 
 function listMore(total: number, shown: number): string {
@@ -152,8 +161,10 @@ export function renderRollup(params: {
     `PRs: ${data.pullRequests.merged} merged, ${data.pullRequests.open} open, ${data.pullRequests.closed} closed unmerged`,
   ];
   parts.push(headline.join(" · "));
-  // our own message (from parseMilestoneBudget; it quotes no input), markdown as written
-  if (m.budgetProblem !== undefined) parts.push(`⚠️ ${m.budgetProblem}`);
+  // parseMilestoneBudget's message: its code spans stay code, the rest (it can quote the
+  // description: `unexpected "@someone" after the number`) is escaped
+  if (m.budgetProblem !== undefined)
+    parts.push(`⚠️ ${escapeWithCode(cutText(m.budgetProblem, 1_000))}`);
   const f = forecast(data, now);
   if (f !== undefined) {
     const verdict =
@@ -278,7 +289,7 @@ export function renderRollup(params: {
       `### Unpriced models\n\nTokens were recorded for these models, but no price is known, so they are not in the spend. Add a price under \`pricing.overrides\` in \`.github/cost-value.yml\`.\n\n${shown
         .map(
           (u) =>
-            `- ${inlineCode(u.model)} in ${u.pullRequests} PR${u.pullRequests === 1 ? "" : "s"}`,
+            `- ${inlineCode(cutText(u.model, 200))} in ${u.pullRequests} PR${u.pullRequests === 1 ? "" : "s"}`,
         )
         .join("\n")}${listMore(data.unpricedModels.length, shown.length)}`,
     );
