@@ -96,6 +96,67 @@ export function parseConfigObject(
   return { ok: false, problems: toProblems(result.error, settings, lineOf) };
 }
 
+/** Nesting a config never needs (it has 4 levels); deeper YAML is refused before it is parsed. */
+export const MAX_CONFIG_DEPTH = 32;
+
+/**
+ * An upper bound on the YAML nesting depth of `text`, in one linear pass and without parsing:
+ * a line's block depth is one more than that of the nearest line above it with less indentation,
+ * plus its compact indicators (`- - x`, `? x`); flow brackets add their depth (brackets inside
+ * quotes count too: the bound only over-estimates). The YAML library recurses per level, and a
+ * stack overflow inside it is not a safe thing to catch, so deep input never reaches it.
+ */
+export function yamlDepthBound(text: string): number {
+  const indents: number[] = [];
+  const depths: number[] = [];
+  let flow = 0;
+  let worst = 0;
+  let i = 0;
+  while (i < text.length) {
+    let indent = 0;
+    while (i < text.length && text.charCodeAt(i) === 32) {
+      indent++;
+      i++;
+    }
+    let lineEnd = text.indexOf("\n", i);
+    if (lineEnd === -1) lineEnd = text.length;
+    const first = text[i];
+    if (i < lineEnd && first !== "#" && first !== "\r") {
+      while (indents.length > 0 && (indents[indents.length - 1] as number) >= indent) {
+        indents.pop();
+        depths.pop();
+      }
+      let depth = (depths[depths.length - 1] ?? 0) + 1;
+      // compact nesting on one line: `- - - x`, `? ? x`, `- ? x`
+      let j = i;
+      while (
+        j + 1 < lineEnd &&
+        (text[j] === "-" || text[j] === "?" || text[j] === ":") &&
+        (text[j + 1] === " " || text[j + 1] === "\t")
+      ) {
+        depth++;
+        j += 2;
+        while (j < lineEnd && (text[j] === " " || text[j] === "\t")) j++;
+      }
+      indents.push(indent);
+      depths.push(depth);
+      let lineFlow = flow;
+      for (let k = i; k < lineEnd; k++) {
+        const c = text.charCodeAt(k);
+        if (c === 91 || c === 123) {
+          flow++;
+          if (flow > lineFlow) lineFlow = flow;
+        } else if ((c === 93 || c === 125) && flow > 0) {
+          flow--;
+        }
+      }
+      if (depth + lineFlow > worst) worst = depth + lineFlow;
+    }
+    i = lineEnd + 1;
+  }
+  return worst;
+}
+
 /** Parse YAML text; an empty file means all defaults. */
 export function parseConfigText(text: string): ConfigResult {
   if (text.length > MAX_CONFIG_BYTES) {
@@ -109,14 +170,38 @@ export function parseConfigText(text: string): ConfigResult {
       ],
     };
   }
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
-  if (doc.errors.length > 0) {
+  if (yamlDepthBound(text) > MAX_CONFIG_DEPTH) {
     return {
       ok: false,
-      problems: doc.errors.slice(0, 10).map((e) => ({
+      problems: [
+        {
+          path: "",
+          message: `the file nests more than ${MAX_CONFIG_DEPTH} levels deep; a cost-value config has 4`,
+        },
+      ],
+    };
+  }
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, {
+    lineCounter,
+    prettyErrors: false,
+    uniqueKeys: true,
+    // only JSON-like values: `!!binary`, `!!set`, `!!timestamp`… stay unresolved (refused below)
+    resolveKnownTags: false,
+    logLevel: "error",
+  });
+  // an unknown tag (`!!js/function`, `!foo`) is a warning for the YAML library: an error here
+  const tagProblems = doc.warnings.filter((w) => w.code === "TAG_RESOLVE_FAILED");
+  const errors = [...doc.errors, ...tagProblems];
+  if (errors.length > 0) {
+    return {
+      ok: false,
+      problems: errors.slice(0, 10).map((e) => ({
         path: "",
-        message: `not valid YAML: ${shorten(e.message.split("\n")[0] ?? e.code, 200)}`,
+        message:
+          e.code === "TAG_RESOLVE_FAILED"
+            ? `YAML tags are not supported (${shorten(e.message.split("\n")[0] ?? e.code, 120)}); write plain values`
+            : `not valid YAML: ${shorten(e.message.split("\n")[0] ?? e.code, 200)}`,
         line: lineCounter.linePos(e.pos[0]).line,
       })),
     };
