@@ -7,6 +7,7 @@ import { execFileSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
 import { parseArgs } from "node:util";
+import { run as adversarial } from "./bench/adversarial.js";
 import { run as apiCalls } from "./bench/api-calls.js";
 import type { BenchSection, Figure } from "./bench/common.js";
 import { run as memory } from "./bench/memory.js";
@@ -25,6 +26,7 @@ const SECTIONS: Record<string, BenchSection> = {
   overhead,
   startup,
   memory,
+  adversarial,
 };
 
 const { values: args } = parseArgs({
