@@ -22,6 +22,7 @@ import { escapeShort } from "../core/markdown.js";
 import { renderRollup } from "../core/rollup.js";
 import { findMilestoneByTitle, readRollup } from "../db/ledger.js";
 import type { LedgerDeps } from "./ledger-events.js";
+import { acceptPayload } from "./payload-guard.js";
 import { readRepositoryConfig } from "./repo-config.js";
 
 const ALLOWED = new Set(["admin", "maintain", "write"]);
@@ -135,6 +136,7 @@ export function registerCommands(app: Probot, deps: CommandDeps): void {
   const rate = deps.commandRate ?? new MemoryCommandRate();
   const limits = deps.commandLimits ?? COMMAND_RATE_LIMITS;
   app.on("issue_comment.created", async (context) => {
+    if (!acceptPayload(context)) return;
     const { comment, issue, repository, sender } = context.payload;
     const installationId = context.payload.installation?.id;
     if (installationId === undefined || fromBot(context.payload, deps.appId)) return;

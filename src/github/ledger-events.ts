@@ -13,6 +13,7 @@ import {
   deleteRepository,
   upsertMilestone,
 } from "../db/ledger.js";
+import { acceptPayload } from "./payload-guard.js";
 import { readRepositoryConfig } from "./repo-config.js";
 import { refreshRollup } from "./rollups.js";
 
@@ -45,6 +46,7 @@ export function registerLedgerEvents(app: Probot, deps: LedgerDeps): void {
       "milestone.deleted",
     ],
     async (context: Context) => {
+      if (!acceptPayload(context)) return;
       const payload = context.payload as unknown as MilestonePayload;
       const installationId = payload.installation?.id;
       if (installationId === undefined) return;
@@ -118,6 +120,7 @@ export function registerLedgerEvents(app: Probot, deps: LedgerDeps): void {
   );
 
   app.on("installation.deleted", async (context) => {
+    if (!acceptPayload(context)) return;
     await deleteInstallation(deps.database.pool, context.payload.installation.id);
     context.log.info(
       { installation: context.payload.installation.id },
@@ -127,6 +130,7 @@ export function registerLedgerEvents(app: Probot, deps: LedgerDeps): void {
 
   // repositories taken out of the installation ("Only select repositories"): their data goes
   app.on("installation_repositories.removed", async (context) => {
+    if (!acceptPayload(context)) return;
     const installationId = context.payload.installation.id;
     const removed = context.payload.repositories_removed ?? [];
     for (const repository of removed) {
