@@ -18,6 +18,7 @@ import { operatorRoutes } from "./http-routes.js";
 import { registerLedgerEvents } from "./ledger-events.js";
 import { Lifecycle, ShuttingDownError } from "./lifecycle.js";
 import { Metrics } from "./metrics.js";
+import { acceptPayload } from "./payload-guard.js";
 import { findPullRequestsForCommit } from "./read.js";
 import { applyResilience, DEFAULT_RETRY_POLICY, type RetryPolicy } from "./resilience.js";
 
@@ -344,6 +345,7 @@ export function createCostValueApp(options: CostValueOptions = {}): ApplicationF
     }
 
     app.on([...PULL_REQUEST_ACTIONS], async (context) => {
+      if (!acceptPayload(context)) return;
       const { pull_request: pr, repository } = context.payload;
       if (context.payload.action === "edited") {
         const changes = (context.payload as { changes?: Record<string, unknown> }).changes ?? {};
@@ -389,6 +391,7 @@ export function createCostValueApp(options: CostValueOptions = {}): ApplicationF
     }
 
     app.on(["check_suite.requested", "check_suite.rerequested"], async (context) => {
+      if (!acceptPayload(context)) return;
       const suite = context.payload.check_suite;
       if (!isOurs(suite.app?.id ?? undefined)) return;
       const mode = context.payload.action === "requested" ? "requested" : "rerequested";
@@ -396,6 +399,7 @@ export function createCostValueApp(options: CostValueOptions = {}): ApplicationF
     });
 
     app.on("check_run.rerequested", async (context) => {
+      if (!acceptPayload(context)) return;
       const run = context.payload.check_run;
       if (!isOurs(run.app?.id ?? undefined)) return;
       await evaluateCommit(context, run.head_sha, run.pull_requests ?? [], "rerequested");

@@ -7,6 +7,7 @@
 import { run } from "probot";
 import { productionApp } from "./app.js";
 import { Lifecycle } from "./lifecycle.js";
+import { createLog } from "./log-redaction.js";
 import { Metrics } from "./metrics.js";
 import { CostValueOctokit } from "./octokit.js";
 
@@ -17,6 +18,8 @@ export async function startServer(
   const metrics = new Metrics({ defaultMetrics: true });
   const server = await run(productionApp({ env, lifecycle, metrics }), {
     Octokit: CostValueOctokit,
+    // Probot's logger with redaction: no key, token, JWT, secret or password in any line
+    log: await createLog(env),
   });
   // Probot's own SIGINT handler exits without waiting for work in flight: replace it
   process.removeAllListeners("SIGINT");
