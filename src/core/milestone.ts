@@ -39,7 +39,7 @@ export function parseMilestoneBudget(description: string, currency: string): Mil
       return {
         kind: "problem",
         line: i + 1,
-        message: `The milestone's budget is in ${parsed.money.currency}, but this repository counts in ${currency} (no exchange rates are applied). Write it in ${currency}.`,
+        message: `The milestone's budget (line ${i + 1}) is in ${parsed.money.currency}, but this repository counts in ${currency} (no exchange rates are applied). Write it in ${currency}.`,
       };
     }
     return { kind: "budget", budget: parsed.money, line: i + 1 };
