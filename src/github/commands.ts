@@ -4,8 +4,8 @@
  * `author_association` is not enough); others get a short reply. Bots are ignored without a single
  * API call: bot senders, `[bot]` logins, and this app's own comments. Each answer is a comment, so
  * answers are rate-limited per user and per issue (COMMAND_RATE_LIMITS); commands beyond the limit
- * are ignored silently and logged. The count is kept in this process for now; `DatabaseCommandRate`
- * (the `command_rate` table) shares it between processes once its migration is in.
+ * are ignored silently and logged. The count is kept in the database (`DatabaseCommandRate`, the
+ * `command_rate` table of migration 005), so every app instance sharing it counts the same answers.
  */
 import type pg from "pg";
 import type { Probot } from "probot";
@@ -32,6 +32,8 @@ export interface CommandKey {
   repositoryId: number;
   issueNumber: number;
   userId: number;
+  /** The installation's account (its `installations` row is created if missing). */
+  accountLogin?: string;
 }
 
 /** Where answered commands are counted: take one slot if the limits allow it. */
@@ -39,7 +41,10 @@ export interface CommandRateStore {
   take(key: CommandKey, now: Date, limits: CommandRateLimits): Promise<CommandRateDecision>;
 }
 
-/** Counted in the `command_rate` table, under a per-issue advisory lock (shared by processes). */
+/**
+ * Counted in the `command_rate` table, under a per-issue advisory lock: shared by every process on
+ * the database. Each take first deletes the rows older than the window (all issues).
+ */
 export class DatabaseCommandRate implements CommandRateStore {
   constructor(readonly pool: pg.Pool) {}
 
@@ -64,9 +69,19 @@ export class DatabaseCommandRate implements CommandRateStore {
       );
       if (decision.allowed) {
         await client.query(
-          `INSERT INTO command_rate (installation_id, repository_id, issue_number, user_id, at)
+          `WITH installation AS (
+             INSERT INTO installations (id, account_login) VALUES ($1, $6) ON CONFLICT (id) DO NOTHING
+           )
+           INSERT INTO command_rate (installation_id, repository_id, issue_number, user_id, at)
            VALUES ($1, $2, $3, $4, $5)`,
-          [key.installationId, key.repositoryId, key.issueNumber, key.userId, now],
+          [
+            key.installationId,
+            key.repositoryId,
+            key.issueNumber,
+            key.userId,
+            now,
+            key.accountLogin ?? "",
+          ],
         );
       }
       await client.query("COMMIT");
@@ -80,7 +95,10 @@ export class DatabaseCommandRate implements CommandRateStore {
   }
 }
 
-/** Counted in this process only (tests; or an app without the `command_rate` table). */
+/**
+ * Counted in this process only: for callers without a database (each process would count its own
+ * answers, so N instances would answer N times the limit).
+ */
 export class MemoryCommandRate implements CommandRateStore {
   readonly #answered = new Map<string, { userId: number; at: number }[]>();
 
@@ -104,7 +122,7 @@ export class MemoryCommandRate implements CommandRateStore {
 }
 
 export interface CommandDeps extends LedgerDeps {
-  /** Default: the database's `command_rate` table. */
+  /** Default: the database's `command_rate` table (`DatabaseCommandRate`). */
   commandRate?: CommandRateStore;
   commandLimits?: CommandRateLimits;
 }
@@ -133,7 +151,7 @@ function fromBot(
 }
 
 export function registerCommands(app: Probot, deps: CommandDeps): void {
-  const rate = deps.commandRate ?? new MemoryCommandRate();
+  const rate = deps.commandRate ?? new DatabaseCommandRate(deps.database.pool);
   const limits = deps.commandLimits ?? COMMAND_RATE_LIMITS;
   app.on("issue_comment.created", async (context) => {
     if (!acceptPayload(context)) return;
@@ -143,7 +161,13 @@ export function registerCommands(app: Probot, deps: CommandDeps): void {
     const command = parseCommand(comment.body ?? "");
     if (command === undefined) return;
     const decision = await rate.take(
-      { installationId, repositoryId: repository.id, issueNumber: issue.number, userId: sender.id },
+      {
+        installationId,
+        repositoryId: repository.id,
+        issueNumber: issue.number,
+        userId: sender.id,
+        accountLogin: repository.owner.login,
+      },
       deps.now(),
       limits,
     );

@@ -27,7 +27,13 @@ describe(`migrations (${usingPostgres() ? "PostgreSQL" : "PGlite"})`, () => {
       "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY 1",
     );
     expect(tables.rows.map((r) => r.table_name)).toEqual(
-      expect.arrayContaining(["commits", "milestones", "pull_requests", "repositories"]),
+      expect.arrayContaining([
+        "command_rate",
+        "commits",
+        "milestones",
+        "pull_requests",
+        "repositories",
+      ]),
     );
   });
 

@@ -3,13 +3,16 @@
  * repository, never the payload's author_association); bots and this app's own comments are
  * ignored without a single API call; and a user (or everyone together) cannot make the app post
  * more than a few answers a minute on one issue: commands beyond the limit get no reply, make no
- * API call, and are logged. The clock is pinned and moved by the test.
+ * API call, and are logged. The count is in the database, so it holds across app instances sharing
+ * it (two Probot apps here; in PostgreSQL mode each with its own pool, as two processes would
+ * have). The clock is pinned and moved by the test.
  */
 import { Writable } from "node:stream";
 import pino from "pino";
 import { Probot } from "probot";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { COMMAND_RATE_LIMITS, decideCommandRate, isBotLogin } from "../../src/core/command.js";
+import { type Database, openDatabase } from "../../src/db/database.js";
 import { migrate } from "../../src/db/migrate.js";
 import { createCostValueApp } from "../../src/github/app.js";
 import { openTestDatabase, type TestDatabase } from "../helpers/database.js";
@@ -37,7 +40,7 @@ afterAll(async () => {
 });
 
 /** One app process: its own Probot and app instance, the shared database, a log to read. */
-async function appProcess(): Promise<Probot> {
+async function appProcess(database: Database = db): Promise<Probot> {
   const stream = new Writable({
     write(chunk, _encoding, done) {
       for (const line of String(chunk).split("\n")) if (line) logLines.push(JSON.parse(line));
@@ -53,7 +56,7 @@ async function appProcess(): Promise<Probot> {
     createCostValueApp({
       appId: APP_ID,
       now: () => now,
-      database: db,
+      database,
       retryPolicy: instantRetries(),
     }),
   );
@@ -63,11 +66,7 @@ async function appProcess(): Promise<Probot> {
 let probot: Probot;
 
 beforeEach(async () => {
-  await db.pool.query("TRUNCATE installations CASCADE");
-  for (const table of ["command_rate"]) {
-    const exists = await db.pool.query("SELECT to_regclass($1) AS t", [table]);
-    if (exists.rows[0]?.t !== null) await db.pool.query(`TRUNCATE ${table}`);
-  }
+  await db.pool.query("TRUNCATE installations CASCADE"); // command_rate too (its foreign key)
   now = new Date(PINNED_NOW);
   logLines = [];
   fake = new FakeGitHub().addRepo("acme", "shop", {}, REPO.repoId);
@@ -258,6 +257,98 @@ describe("rate limit", () => {
     expect(replies()).toHaveLength(perIssue);
     expect(rateLogs()).toHaveLength(3);
     expect(rateLogs()[0]).toMatchObject({ limit: perIssue, per: "issue" });
+  });
+});
+
+describe("the rate limit is shared by app instances on one database", () => {
+  const { perUserPerIssue, perIssue, windowMs } = COMMAND_RATE_LIMITS;
+  const commentPosts = (issue = 40) =>
+    github.requests.filter(
+      (r) => r.method === "POST" && r.path === `/repos/acme/shop/issues/${issue}/comments`,
+    );
+
+  /** A second app instance: in PostgreSQL mode with its own pool, as another process. */
+  async function secondInstance(): Promise<{ probot: Probot; close: () => Promise<void> }> {
+    if (db.url === undefined) return { probot: await appProcess(db), close: async () => {} };
+    const own = await openDatabase({ url: db.url, max: 2 });
+    return { probot: await appProcess(own), close: () => own.close() };
+  }
+
+  it(`answers a user's commands alternated between two instances ${perUserPerIssue} times in total, not ${perUserPerIssue} per instance`, async () => {
+    const second = await secondInstance();
+    try {
+      github.permissions.set("maria", { permission: "admin", role_name: "admin" });
+      const instances = [probot, second.probot];
+      for (let i = 0; i < 2 * perUserPerIssue + 2; i++) {
+        await receive(instances[i % 2] as Probot, "issue_comment", command("maria"));
+        now = new Date(now.getTime() + 1_000);
+      }
+      expect(commentPosts()).toHaveLength(perUserPerIssue);
+      expect(rateLogs()).toHaveLength(perUserPerIssue + 2);
+      expect(rateLogs().every((l) => l.user === "maria" && l.limit === perUserPerIssue)).toBe(true);
+    } finally {
+      await second.close();
+    }
+  });
+
+  it(`answers at most ${perIssue} commands on an issue in total when many users ask both instances at once`, async () => {
+    const second = await secondInstance();
+    try {
+      const instances = [probot, second.probot];
+      const asks = Array.from({ length: perIssue + 6 }, (_, i) => {
+        const login = `person${i}`;
+        github.permissions.set(login, { permission: "write", role_name: "write" });
+        return receive(instances[i % 2] as Probot, "issue_comment", command(login));
+      });
+      await Promise.all(asks);
+      expect(commentPosts()).toHaveLength(perIssue);
+      expect(rateLogs()).toHaveLength(6);
+      const { rows } = await db.pool.query<{ n: number }>(
+        "SELECT count(*)::int AS n FROM command_rate WHERE issue_number = 40",
+      );
+      expect(rows[0]?.n).toBe(perIssue);
+    } finally {
+      await second.close();
+    }
+  });
+
+  it("deletes the rows older than the window on the next command (on any issue)", async () => {
+    github.permissions.set("maria", { permission: "admin", role_name: "admin" });
+    const start = now.getTime();
+    await receive(probot, "issue_comment", command("maria", { issueNumber: 40 }));
+    now = new Date(start + windowMs / 2);
+    await receive(probot, "issue_comment", command("maria", { issueNumber: 41 }));
+    const rows = async () =>
+      (
+        await db.pool.query<{ issue_number: number; at: Date }>(
+          "SELECT issue_number, at FROM command_rate ORDER BY at",
+        )
+      ).rows.map((r) => [r.issue_number, r.at.getTime()]);
+    expect(await rows()).toEqual([
+      [40, start],
+      [41, start + windowMs / 2],
+    ]);
+
+    // just past the window of the first: it is deleted, the second (still in its window) kept
+    now = new Date(start + windowMs + 1);
+    await receive(probot, "issue_comment", command("maria", { issueNumber: 42 }));
+    expect(await rows()).toEqual([
+      [41, start + windowMs / 2],
+      [42, start + windowMs + 1],
+    ]);
+    expect(commentPosts(40)).toHaveLength(1);
+    expect(commentPosts(42)).toHaveLength(1);
+  });
+
+  it("counts a command of an installation the ledger has no row of yet (the row is created)", async () => {
+    await db.pool.query("TRUNCATE installations CASCADE");
+    github.permissions.set("maria", { permission: "admin", role_name: "admin" });
+    await receive(probot, "issue_comment", command("maria"));
+    expect(commentPosts()).toHaveLength(1);
+    const { rows } = await db.pool.query<{ n: number; installations: number }>(
+      "SELECT count(*)::int AS n, (SELECT count(*)::int FROM installations) AS installations FROM command_rate",
+    );
+    expect(rows[0]).toEqual({ n: 1, installations: 1 });
   });
 });
 

@@ -158,6 +158,10 @@ describe("installation.deleted", () => {
   it("deletes every row of the installation in every table, and none of the other's", async () => {
     const before1 = await rowsOfInstallation(1);
     const before2 = await rowsOfInstallation(2);
+    // found in the catalog; named here as a check that the enumeration reaches the newest tables
+    expect(Object.keys(before1)).toEqual(
+      expect.arrayContaining(["command_rate", "evaluation_queue", "pull_requests"]),
+    );
     expect(
       emptyTables(before1),
       "the scenario must write rows of installation 1 to every table (extend it for a new table)",
@@ -205,6 +209,7 @@ describe("installation_repositories.removed", () => {
     const web = await rowsOfRepository(WEB_REPO_ID);
     const shop2 = await rowsOfRepository(b.repoId);
     const shop1 = await rowsOfRepository(a.repoId);
+    expect(Object.keys(web)).toContain("command_rate");
     expect(
       emptyTables(web),
       "the scenario must write rows of acme/web to every table with a repository_id",
