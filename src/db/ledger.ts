@@ -250,21 +250,22 @@ export async function recordPullRequest(
     "DELETE FROM pull_request_models WHERE installation_id = $1 AND repository_id = $2 AND number = $3",
     key,
   );
-  for (const m of r.models) {
+  if (r.models.length > 0) {
     await db.query(
       `INSERT INTO pull_request_models (installation_id, repository_id, number, model, priced, cost_micros,
          tokens_input, tokens_output, tokens_cache_read, tokens_cache_write, tokens_unspecified)
-       VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11)`,
+       SELECT $1, $2, $3, * FROM unnest($4::text[], $5::boolean[], $6::bigint[], $7::bigint[], $8::bigint[],
+         $9::bigint[], $10::bigint[], $11::bigint[])`,
       [
         ...key,
-        m.model,
-        m.priced,
-        m.costMicros?.toString() ?? null,
-        m.tokens.input,
-        m.tokens.output,
-        m.tokens.cacheRead,
-        m.tokens.cacheWrite,
-        m.tokens.unspecified,
+        r.models.map((m) => m.model),
+        r.models.map((m) => m.priced),
+        r.models.map((m) => m.costMicros?.toString() ?? null),
+        r.models.map((m) => m.tokens.input),
+        r.models.map((m) => m.tokens.output),
+        r.models.map((m) => m.tokens.cacheRead),
+        r.models.map((m) => m.tokens.cacheWrite),
+        r.models.map((m) => m.tokens.unspecified),
       ],
     );
   }
@@ -276,6 +277,8 @@ export async function recordPullRequest(
     await db.query(
       `INSERT INTO commits (repository_id, sha, cost_source, cost_micros, agent, agent_without_cost)
        SELECT $1, * FROM unnest($2::text[], $3::text[], $4::bigint[], $5::text[], $6::boolean[])
+         AS c(sha, cost_source, cost_micros, agent, agent_without_cost)
+       ORDER BY sha -- one lock order for PRs sharing commits, written concurrently
        ON CONFLICT (repository_id, sha) DO UPDATE SET cost_source = EXCLUDED.cost_source,
          cost_micros = EXCLUDED.cost_micros, agent = EXCLUDED.agent,
          agent_without_cost = EXCLUDED.agent_without_cost`,
@@ -299,11 +302,16 @@ export async function recordPullRequest(
     "DELETE FROM pull_request_issues WHERE installation_id = $1 AND repository_id = $2 AND number = $3",
     key,
   );
-  for (const issue of r.linkedIssues) {
+  if (r.linkedIssues.length > 0) {
     await db.query(
       `INSERT INTO pull_request_issues (installation_id, repository_id, number, issue_owner, issue_repo, issue_number)
-       VALUES ($1,$2,$3,$4,$5,$6) ON CONFLICT DO NOTHING`,
-      [...key, issue.owner, issue.repo, issue.number],
+       SELECT $1, $2, $3, * FROM unnest($4::text[], $5::text[], $6::int[]) ON CONFLICT DO NOTHING`,
+      [
+        ...key,
+        r.linkedIssues.map((i) => i.owner),
+        r.linkedIssues.map((i) => i.repo),
+        r.linkedIssues.map((i) => i.number),
+      ],
     );
   }
   return { recorded: true, ...(moved ? { previousMilestone: previous } : {}) };
@@ -670,20 +678,17 @@ export async function saveRollupPost(
   );
 }
 
-/** Run `task` holding the milestone's advisory lock, in one transaction on one client. */
-export async function withMilestoneLock<T>(
+/**
+ * Run `task` in one transaction on one client: its writes land together or not at all, and commit
+ * with one flush to disk instead of one per statement.
+ */
+export async function withTransaction<T>(
   pool: pg.Pool,
-  params: { repositoryId: number; milestoneNumber: number },
   task: (db: Queryable) => Promise<T>,
 ): Promise<T> {
   const client = await pool.connect();
   try {
     await client.query("BEGIN");
-    // two int4 keys: the repository id folded to 32 bits, and the milestone number
-    await client.query("SELECT pg_advisory_xact_lock($1::int, $2::int)", [
-      params.repositoryId % 2_147_483_647,
-      params.milestoneNumber,
-    ]);
     const result = await task(client);
     await client.query("COMMIT");
     return result;
@@ -693,6 +698,22 @@ export async function withMilestoneLock<T>(
   } finally {
     client.release();
   }
+}
+
+/** Run `task` holding the milestone's advisory lock, in one transaction on one client. */
+export async function withMilestoneLock<T>(
+  pool: pg.Pool,
+  params: { repositoryId: number; milestoneNumber: number },
+  task: (db: Queryable) => Promise<T>,
+): Promise<T> {
+  return withTransaction(pool, async (db) => {
+    // two int4 keys: the repository id folded to 32 bits, and the milestone number
+    await db.query("SELECT pg_advisory_xact_lock($1::int, $2::int)", [
+      params.repositoryId % 2_147_483_647,
+      params.milestoneNumber,
+    ]);
+    return task(db);
+  });
 }
 
 /** A repository by name (operators name repositories; the ledger keys them by id). */

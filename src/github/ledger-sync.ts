@@ -16,6 +16,7 @@ import {
   type PullRequestRecord,
   recordPullRequest,
   upsertMilestone,
+  withTransaction,
   workItemSpend,
 } from "../db/ledger.js";
 import type { ChecksApi } from "./publish-check.js";
@@ -167,32 +168,35 @@ export async function recordEvaluation(
     owner: snapshot.repository.owner,
     name: snapshot.repository.repo,
   };
-  const touched = new Set<number>();
-  if (snapshot.milestone !== undefined) {
-    const budget = parseMilestoneBudget(snapshot.milestone.description, config.currency);
-    await upsertMilestone(scope.pool, {
-      installationId: scope.installationId,
-      repository,
-      number: snapshot.milestone.number,
-      title: snapshot.milestone.title,
-      state: snapshot.milestone.state,
-      ...(snapshot.milestone.dueOn !== undefined
-        ? { dueOn: new Date(snapshot.milestone.dueOn) }
-        : {}),
-      ...(budget.kind === "budget" ? { budget: budget.budget } : {}),
-      ...(budget.kind === "problem" ? { budgetProblem: budget.message } : {}),
-    });
-  }
-  if (verdict.conclusion === "skipped") {
-    const was = await deletePullRequest(scope.pool, {
-      installationId: scope.installationId,
-      repositoryId: repository.id,
-      number: snapshot.number,
-    });
-    if (was !== undefined) touched.add(was);
-  } else {
+  // the milestone and the PR's record (its row and children) land together, in one transaction
+  const touched = await withTransaction(scope.pool, async (db) => {
+    const touched = new Set<number>();
+    if (snapshot.milestone !== undefined) {
+      const budget = parseMilestoneBudget(snapshot.milestone.description, config.currency);
+      await upsertMilestone(db, {
+        installationId: scope.installationId,
+        repository,
+        number: snapshot.milestone.number,
+        title: snapshot.milestone.title,
+        state: snapshot.milestone.state,
+        ...(snapshot.milestone.dueOn !== undefined
+          ? { dueOn: new Date(snapshot.milestone.dueOn) }
+          : {}),
+        ...(budget.kind === "budget" ? { budget: budget.budget } : {}),
+        ...(budget.kind === "problem" ? { budgetProblem: budget.message } : {}),
+      });
+    }
+    if (verdict.conclusion === "skipped") {
+      const was = await deletePullRequest(db, {
+        installationId: scope.installationId,
+        repositoryId: repository.id,
+        number: snapshot.number,
+      });
+      if (was !== undefined) touched.add(was);
+      return touched;
+    }
     const result = await recordPullRequest(
-      scope.pool,
+      db,
       toRecord({
         installationId: scope.installationId,
         snapshot,
@@ -203,10 +207,12 @@ export async function recordEvaluation(
         evaluatedAt: params.evaluatedAt,
       }),
     );
-    if (!result.recorded) return [];
+    if (!result.recorded) return undefined;
     if (snapshot.milestone !== undefined) touched.add(snapshot.milestone.number);
     if (result.previousMilestone !== undefined) touched.add(result.previousMilestone);
-  }
+    return touched;
+  });
+  if (touched === undefined) return [];
   if (!config.rollups.enabled) return [];
   const actions: RollupAction[] = [];
   for (const milestoneNumber of touched) {
