@@ -16,6 +16,8 @@
  * never stacked, and its throttling plugin is told not to retry (see `octokit.ts`).
  */
 
+import { readBody, wantsRawBody } from "./response-body.js";
+
 export interface RetryPolicy {
   /** Retries after the first attempt. */
   retries: number;
@@ -201,13 +203,23 @@ export function applyResilience(
     const url = String(options.url ?? "");
     const route = describe(method, url);
     const started = policy.now();
+    const rawBody = wantsRawBody(options.request as Record<string, unknown> | undefined);
     let waited = 0;
     for (let attempt = 0; ; attempt++) {
       const signal = AbortSignal.timeout(policy.timeoutMs);
       try {
         // mutated in place: before-after-hook hands every layer the same options object
-        options.request = { ...(options.request ?? {}), retries: 0, signal };
+        options.request = {
+          ...(options.request ?? {}),
+          retries: 0,
+          signal,
+          // parsed here with JSON.parse (see response-body.ts), not by Octokit
+          ...(rawBody ? {} : { parseSuccessResponseBody: false }),
+        };
         const response = await request(options);
+        if (!rawBody) {
+          response.data = await readBody(response.data, response.headers ?? {});
+        }
         const limited = graphqlRateLimited(url, response);
         if (limited !== undefined) throw limited;
         const remaining = rateLimitRemaining(response.headers);

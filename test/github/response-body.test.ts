@@ -1,0 +1,110 @@
+import { ProbotOctokit } from "probot";
+import { describe, expect, it } from "vitest";
+import { applyResilience, DEFAULT_RETRY_POLICY } from "../../src/github/resilience.js";
+import { readBody, wantsRawBody } from "../../src/github/response-body.js";
+
+const stream = (text: string) => new Response(text).body;
+
+describe("readBody: a successful response's raw body, read as Octokit would", () => {
+  it("parses JSON (and JSON with a charset) with JSON.parse", async () => {
+    expect(
+      await readBody(stream('{"id":1,"a":[true,null]}'), { "content-type": "application/json" }),
+    ).toEqual({
+      id: 1,
+      a: [true, null],
+    });
+    expect(
+      await readBody(stream("[1,2]"), { "content-type": "application/json; charset=utf-8" }),
+    ).toEqual([1, 2]);
+    expect(await readBody(stream('{"x":1}'), { "content-type": "application/scim+json" })).toEqual({
+      x: 1,
+    });
+  });
+
+  it("returns a JSON-typed body that is not JSON as text, as Octokit does", async () => {
+    expect(await readBody(stream("<html>oops"), { "content-type": "application/json" })).toBe(
+      "<html>oops",
+    );
+  });
+
+  it("reads text/* and UTF-8 bodies as text, others as bytes, and no body as an empty string", async () => {
+    expect(await readBody(stream("plain"), { "content-type": "text/plain" })).toBe("plain");
+    expect(
+      await readBody(stream("diff"), {
+        "content-type": "application/vnd.github.diff; charset=UTF-8",
+      }),
+    ).toBe("diff");
+    expect(await readBody(stream("no type"), {})).toBe("no type");
+    const bytes = await readBody(stream("\u0001\u0002"), {
+      "content-type": "application/octet-stream; charset=utf-8",
+    });
+    expect(bytes).toBeInstanceOf(ArrayBuffer);
+    expect([...new Uint8Array(bytes as ArrayBuffer)]).toEqual([1, 2]);
+    expect(await readBody(null, { "content-type": "application/json" })).toBe("");
+  });
+
+  it("leaves an already parsed body alone", async () => {
+    const data = { id: 1 };
+    expect(await readBody(data, { "content-type": "application/json" })).toBe(data);
+  });
+
+  it("knows when a caller asked for the raw body itself", () => {
+    expect(wantsRawBody({ parseSuccessResponseBody: false })).toBe(true);
+    expect(wantsRawBody({})).toBe(false);
+    expect(wantsRawBody(undefined)).toBe(false);
+  });
+});
+
+describe("an Octokit with the retry policy applied", () => {
+  const answering = (body: string, contentType: string) => {
+    const fetch = async () =>
+      new Response(body, { status: 200, headers: { "content-type": contentType } });
+    return { fetch };
+  };
+
+  it("hands callers parsed JSON, REST and GraphQL alike", async () => {
+    const { fetch } = answering('{"data":{"viewer":{"login":"octo"}},"id":7}', "application/json");
+    const octokit = new ProbotOctokit({
+      request: { fetch },
+      retry: { enabled: false },
+      throttle: { enabled: false },
+    });
+    applyResilience(octokit, DEFAULT_RETRY_POLICY);
+    const rest = await octokit.request("GET /repos/{owner}/{repo}", { owner: "a", repo: "b" });
+    expect(rest.data).toEqual({ data: { viewer: { login: "octo" } }, id: 7 });
+    const graphql = await octokit.graphql<{ viewer: { login: string } }>(
+      "query { viewer { login } }",
+    );
+    expect(graphql.viewer.login).toBe("octo");
+  });
+
+  it("parses with JSON.parse, not Octokit's BigInt-preserving parser (ids beyond 2^53 do not exist on GitHub)", async () => {
+    const { fetch } = answering('{"id":9007199254740993}', "application/json");
+    const octokit = new ProbotOctokit({
+      request: { fetch },
+      retry: { enabled: false },
+      throttle: { enabled: false },
+    });
+    const plain = await octokit.request("GET /");
+    expect(typeof (plain.data as unknown as { id: unknown }).id).toBe("bigint"); // Octokit's own parser
+    applyResilience(octokit, DEFAULT_RETRY_POLICY);
+    const parsed = await octokit.request("GET /");
+    expect(typeof (parsed.data as unknown as { id: unknown }).id).toBe("number");
+  });
+
+  it("still streams a body a caller asked to read raw", async () => {
+    const { fetch } = answering("raw bytes", "application/octet-stream");
+    const octokit = new ProbotOctokit({
+      request: { fetch },
+      retry: { enabled: false },
+      throttle: { enabled: false },
+    });
+    applyResilience(octokit, DEFAULT_RETRY_POLICY);
+    const response = await octokit.request("GET /repos/{owner}/{repo}/tarball", {
+      owner: "a",
+      repo: "b",
+      request: { parseSuccessResponseBody: false },
+    });
+    expect(await new Response(response.data as ReadableStream).text()).toBe("raw bytes");
+  });
+});
