@@ -1,0 +1,145 @@
+/**
+ * The throttle is per installation (regression test for 8bd5685). Probot's webhook Octokits got no
+ * throttle `id`, so every installation shared one Bottleneck limiter: one write (POST/PATCH, and
+ * GraphQL) per second for the whole process. `CostValueOctokit` keys the limiter by installation.
+ *
+ * The app is built as `npm start` builds it (src/github/start.ts): `productionApp` (its own
+ * database, PGlite in memory or a fresh PostgreSQL database when DATABASE_URL is set) loaded into a
+ * Probot with `Octokit: CostValueOctokit` — throttling ON — and real app authentication (a
+ * throwaway key) against the fake GitHub over HTTP on 127.0.0.1. Each `pull_request.opened` costs
+ * one token exchange, one GraphQL read (a POST: a "write" for the throttle) and one check-run create.
+ *
+ * - three deliveries for three installations, concurrently: the three creates land within 900 ms
+ *   of each other (one shared limiter: ≥ 2 s, the six throttled calls spaced 1 s apart);
+ * - two deliveries for one installation: its two creates are still ≥ ~900 ms apart (throttling is
+ *   on, not off).
+ */
+
+import pino from "pino";
+import { Probot } from "probot";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { productionApp } from "../../src/github/app.js";
+import { Lifecycle } from "../../src/github/lifecycle.js";
+import { Metrics } from "../../src/github/metrics.js";
+import { CostValueOctokit } from "../../src/github/octokit.js";
+import { openTestDatabase, type TestDatabase, usingPostgres } from "../helpers/database.js";
+import { commitsOf, FakeGitHub } from "../helpers/fake-github.js";
+import { type FakeGitHubServer, startFakeGitHubServer } from "../helpers/fake-github-server.js";
+import { APP_ID, throwawayPrivateKey } from "../helpers/probot.js";
+import { pullRequestPayload } from "../helpers/webhook-payloads.js";
+
+const BODY = "## Value\nIssue: #1\nType: defect\nWorth: $100\n";
+
+interface Create {
+  at: number;
+  installation: number;
+  path: string;
+}
+
+describe("the GitHub throttle is per installation (CostValueOctokit, as npm start runs it)", () => {
+  let github: FakeGitHubServer;
+  let fake: FakeGitHub;
+  let probot: Probot;
+  let db: TestDatabase | undefined;
+  const lifecycle = new Lifecycle();
+  const creates: Create[] = [];
+  let deliveries = 0;
+
+  beforeAll(async () => {
+    fake = new FakeGitHub();
+    github = await startFakeGitHubServer({ fake, appId: APP_ID });
+    github.mock.onRequest = (request) => {
+      if (request.method !== "POST" || !/\/check-runs$/.test(request.path)) return;
+      // the credential is the installation's token: `ghs_fake_<installation>_<n>`
+      const installation = Number(/^ghs_fake_(\d+)_/.exec(request.credential)?.[1] ?? Number.NaN);
+      creates.push({ at: performance.now(), installation, path: request.path });
+    };
+    // the app opens its own database from the environment, as in production: a fresh PostgreSQL
+    // database (dropped at the end) when DATABASE_URL is set, else PGlite in memory
+    const env: Record<string, string> = { APP_ID: String(APP_ID), NODE_ENV: "test" };
+    if (usingPostgres()) {
+      db = await openTestDatabase();
+      env.DATABASE_URL = db.url ?? "";
+    } else {
+      env.COST_VALUE_DATA_DIR = "memory://";
+    }
+    probot = new Probot({
+      appId: APP_ID,
+      privateKey: throwawayPrivateKey(),
+      baseUrl: github.restUrl,
+      Octokit: CostValueOctokit,
+      log: pino({ level: "silent" }),
+    });
+    await probot.load(productionApp({ env, lifecycle, metrics: new Metrics() }));
+  }, 60_000);
+
+  afterAll(async () => {
+    await lifecycle.shutdown(10_000);
+    await db?.close();
+    await github?.close();
+  });
+
+  /** A PR in `owner/shop` and its `pull_request.opened` delivery from `installation`. */
+  function opened(installation: number, owner: string, number: number): Promise<void> {
+    const repoId = 10_000 + installation;
+    if (!fake.repos.has(`${owner}/shop`)) fake.addRepo(owner, "shop", {}, repoId);
+    fake.addIssue({ owner, repo: "shop", number: 1, body: "" });
+    const commits = commitsOf(1);
+    const headSha = commits[0]?.sha ?? "";
+    fake.addPullRequest({
+      owner,
+      repo: "shop",
+      number,
+      body: BODY,
+      headSha,
+      commits,
+      closingIssues: [{ number: 1 }],
+    });
+    const payload = pullRequestPayload(
+      "opened",
+      { owner, repo: "shop", repoId, number, headSha, body: BODY },
+      { installation: { id: installation, node_id: `inst-${installation}` } },
+    );
+    return probot.receive({
+      id: `throttle-${++deliveries}`,
+      name: "pull_request",
+      payload,
+    } as never);
+  }
+
+  it("three installations' deliveries, concurrently: their check runs land within 900 ms", async () => {
+    creates.length = 0;
+    const started = performance.now();
+    await Promise.all([opened(101, "alpha", 1), opened(202, "beta", 2), opened(303, "gamma", 3)]);
+    const took = performance.now() - started;
+
+    expect(github.mock.unmatched).toEqual([]);
+    expect(creates.map((c) => c.installation).sort()).toEqual([101, 202, 303]);
+    expect(creates.map((c) => c.path).sort()).toEqual([
+      "/repos/alpha/shop/check-runs",
+      "/repos/beta/shop/check-runs",
+      "/repos/gamma/shop/check-runs",
+    ]);
+    expect(github.mock.checkRuns).toHaveLength(3);
+    const times = creates.map((c) => c.at);
+    const spread = Math.max(...times) - Math.min(...times);
+    console.info(
+      `throttle: 3 installations: creates spread ${spread.toFixed(0)} ms, deliveries took ${took.toFixed(0)} ms`,
+    );
+    // one shared limiter: six throttled calls (3 GraphQL + 3 creates) 1 s apart, spread ≥ 2 s
+    expect(spread).toBeLessThan(900);
+  }, 20_000);
+
+  it("one installation's two deliveries: its writes are still spaced ~1 s apart", async () => {
+    creates.length = 0;
+    await Promise.all([opened(404, "delta", 4), opened(404, "delta", 5)]);
+
+    expect(creates.map((c) => c.installation)).toEqual([404, 404]);
+    expect(github.mock.checkRuns).toHaveLength(5);
+    const [first, second] = creates.map((c) => c.at).sort((a, b) => a - b);
+    const gap = (second ?? 0) - (first ?? 0);
+    console.info(`throttle: 1 installation: creates ${gap.toFixed(0)} ms apart`);
+    // Bottleneck's minTime is 1000 ms; allow timer jitter
+    expect(gap).toBeGreaterThanOrEqual(900);
+  }, 20_000);
+});
