@@ -5,9 +5,9 @@
  */
 import type pg from "pg";
 import type { RollupData, RollupPullRequest } from "../core/rollup.js";
+import { type Queryable, withTransaction } from "./transaction.js";
 
-/** A pool or a client inside a transaction. */
-export type Queryable = Pick<pg.PoolClient, "query">;
+export { type Queryable, withTransaction };
 
 export interface IssueKey {
   owner: string;
@@ -269,35 +269,55 @@ export async function recordPullRequest(
       ],
     );
   }
+  // Commits are written as a difference: a new head adds one commit to a PR's hundreds, so only
+  // what changed is written (an unchanged row costs an index look-up, not a new row version, a
+  // foreign-key check and its WAL).
   await db.query(
-    "DELETE FROM pull_request_commits WHERE installation_id = $1 AND repository_id = $2 AND number = $3",
-    key,
+    `INSERT INTO commits (repository_id, sha, cost_source, cost_micros, agent, agent_without_cost)
+     SELECT $1, * FROM unnest($2::text[], $3::text[], $4::bigint[], $5::text[], $6::boolean[])
+       AS c(sha, cost_source, cost_micros, agent, agent_without_cost)
+     WHERE NOT EXISTS (
+       SELECT 1 FROM commits x WHERE x.repository_id = $1 AND x.sha = c.sha
+         AND (x.cost_source, x.cost_micros, x.agent, x.agent_without_cost)
+           IS NOT DISTINCT FROM (c.cost_source, c.cost_micros, c.agent, c.agent_without_cost))
+     ORDER BY sha -- one lock order for PRs sharing commits, written concurrently
+     ON CONFLICT (repository_id, sha) DO UPDATE SET cost_source = EXCLUDED.cost_source,
+       cost_micros = EXCLUDED.cost_micros, agent = EXCLUDED.agent,
+       agent_without_cost = EXCLUDED.agent_without_cost`,
+    [
+      r.repository.id,
+      r.commits.map((c) => c.sha),
+      r.commits.map((c) => c.costSource),
+      r.commits.map((c) => c.costMicros.toString()),
+      r.commits.map((c) => c.agent ?? null),
+      r.commits.map((c) => c.agentWithoutCost),
+    ],
   );
-  if (r.commits.length > 0) {
-    await db.query(
-      `INSERT INTO commits (repository_id, sha, cost_source, cost_micros, agent, agent_without_cost)
-       SELECT $1, * FROM unnest($2::text[], $3::text[], $4::bigint[], $5::text[], $6::boolean[])
-         AS c(sha, cost_source, cost_micros, agent, agent_without_cost)
-       ORDER BY sha -- one lock order for PRs sharing commits, written concurrently
-       ON CONFLICT (repository_id, sha) DO UPDATE SET cost_source = EXCLUDED.cost_source,
-         cost_micros = EXCLUDED.cost_micros, agent = EXCLUDED.agent,
-         agent_without_cost = EXCLUDED.agent_without_cost`,
-      [
-        r.repository.id,
-        r.commits.map((c) => c.sha),
-        r.commits.map((c) => c.costSource),
-        r.commits.map((c) => c.costMicros.toString()),
-        r.commits.map((c) => c.agent ?? null),
-        r.commits.map((c) => c.agentWithoutCost),
-      ],
-    );
-    await db.query(
-      `INSERT INTO pull_request_commits (installation_id, repository_id, number, sha, position)
-       SELECT $1, $2, $3, sha, position FROM unnest($4::text[]) WITH ORDINALITY AS c(sha, position)
-       ON CONFLICT DO NOTHING`,
-      [...key, r.commits.map((c) => c.sha)],
-    );
-  }
+  // the PR's list of commits: gone ones deleted, moved ones renumbered, new ones inserted (one
+  // statement; the three parts touch disjoint rows)
+  await db.query(
+    `WITH c AS (
+       SELECT DISTINCT ON (sha) sha, position::int AS position
+       FROM unnest($4::text[]) WITH ORDINALITY AS c(sha, position) ORDER BY sha, position),
+     gone AS (
+       DELETE FROM pull_request_commits p
+       WHERE p.installation_id = $1 AND p.repository_id = $2 AND p.number = $3
+         AND p.sha IN (
+           SELECT sha FROM pull_request_commits
+           WHERE installation_id = $1 AND repository_id = $2 AND number = $3
+           EXCEPT SELECT sha FROM c)),
+     moved AS (
+       UPDATE pull_request_commits p SET position = c.position FROM c
+       WHERE p.installation_id = $1 AND p.repository_id = $2 AND p.number = $3
+         AND p.sha = c.sha AND p.position <> c.position)
+     INSERT INTO pull_request_commits (installation_id, repository_id, number, sha, position)
+     SELECT $1, $2, $3, c.sha, c.position FROM c
+     WHERE NOT EXISTS (
+       SELECT 1 FROM pull_request_commits p
+       WHERE p.installation_id = $1 AND p.repository_id = $2 AND p.number = $3 AND p.sha = c.sha)
+     ON CONFLICT DO NOTHING`,
+    [...key, r.commits.map((c) => c.sha)],
+  );
   await db.query(
     "DELETE FROM pull_request_issues WHERE installation_id = $1 AND repository_id = $2 AND number = $3",
     key,
@@ -676,28 +696,6 @@ export async function saveRollupPost(
       params.finalPosted,
     ],
   );
-}
-
-/**
- * Run `task` in one transaction on one client: its writes land together or not at all, and commit
- * with one flush to disk instead of one per statement.
- */
-export async function withTransaction<T>(
-  pool: pg.Pool,
-  task: (db: Queryable) => Promise<T>,
-): Promise<T> {
-  const client = await pool.connect();
-  try {
-    await client.query("BEGIN");
-    const result = await task(client);
-    await client.query("COMMIT");
-    return result;
-  } catch (error) {
-    await client.query("ROLLBACK").catch(() => undefined);
-    throw error;
-  } finally {
-    client.release();
-  }
 }
 
 /** Run `task` holding the milestone's advisory lock, in one transaction on one client. */

@@ -2,8 +2,14 @@
  * The evaluation queue's SQL (see migrations/004_evaluation_queue.sql): enqueue, lease, renew,
  * finish, back off, and list the work whose lease ran out. Each is one statement, so the queue
  * works on PGlite's single connection and across processes on PostgreSQL.
+ *
+ * Only the enqueue waits for the disk: it is the promise that a delivery GitHub was answered for
+ * will be evaluated. Leases and completion marks commit without waiting (one WAL flush per
+ * delivery instead of three): a database crash can lose them, which leaves the request pending
+ * without a lease, and the sweep evaluates it again (evaluations are idempotent).
  */
 import type pg from "pg";
+import { withoutWaitingForDisk } from "./transaction.js";
 
 export interface QueueKey {
   installationId: number;
@@ -76,7 +82,8 @@ export async function claimEvaluation(
   worker: string,
   leaseMs: number,
 ): Promise<QueuedEvaluation | undefined> {
-  const result = await pool.query<Row>(
+  const result = await withoutWaitingForDisk<Row>(
+    pool,
     `UPDATE evaluation_queue SET lease_owner = $4,
        lease_until = now() + $5 * interval '1 millisecond', attempts = attempts + 1, updated_at = now()
      WHERE ${KEY} AND completed < requested
@@ -95,7 +102,8 @@ export async function renewLease(
   worker: string,
   leaseMs: number,
 ): Promise<boolean> {
-  const result = await pool.query(
+  const result = await withoutWaitingForDisk(
+    pool,
     `UPDATE evaluation_queue SET lease_until = now() + $5 * interval '1 millisecond'
      WHERE ${KEY} AND lease_owner = $4`,
     [...keyValues(key), worker, leaseMs],
@@ -113,7 +121,8 @@ export async function finishEvaluation(
   worker: string,
   requested: number,
 ): Promise<boolean> {
-  const result = await pool.query<{ more: boolean }>(
+  const result = await withoutWaitingForDisk<{ more: boolean }>(
+    pool,
     `UPDATE evaluation_queue SET completed = GREATEST(completed, $5), lease_owner = NULL,
        lease_until = NULL, attempts = 0, last_error = NULL, updated_at = now()
      WHERE ${KEY} AND (lease_owner = $4 OR lease_owner IS NULL)

@@ -168,8 +168,13 @@ export async function recordEvaluation(
     owner: snapshot.repository.owner,
     name: snapshot.repository.repo,
   };
-  // the milestone and the PR's record (its row and children) land together, in one transaction
+  // The milestone and the PR's record (its row and children) land together, in one transaction.
+  // Its commit does not wait for the disk: the record is derived from GitHub, and the queue's
+  // `finish` (or the rollup's post record) right after it is a synchronous commit, which flushes
+  // this one too; a database crash in between loses both, and the unfinished queue entry has the
+  // evaluation done again (docs/reliability.md).
   const touched = await withTransaction(scope.pool, async (db) => {
+    await db.query("SET LOCAL synchronous_commit = off");
     const touched = new Set<number>();
     if (snapshot.milestone !== undefined) {
       const budget = parseMilestoneBudget(snapshot.milestone.description, config.currency);

@@ -84,6 +84,63 @@ describe(`the ledger (${usingPostgres() ? "PostgreSQL" : "PGlite"})`, () => {
     expect((await rollup())?.spend).toBe(0n);
   });
 
+  it("writes a PR's commits as a difference: gone ones deleted, moved ones renumbered, unchanged ones untouched", async () => {
+    const commit = (sha: string, cost = 1) => ({
+      sha: sha.repeat(40),
+      costSource: "given",
+      costMicros: BigInt(cost * 1_000_000),
+      agentWithoutCost: false,
+    });
+    const at = (minute: number) => new Date(Date.UTC(2026, 10, 20, 10, minute));
+    const rows = async () =>
+      (
+        await db.pool.query<{ sha: string; position: number; xmin: string; cost: string }>(
+          `SELECT left(p.sha, 1) AS sha, p.position, p.xmin::text AS xmin, c.cost_micros::text AS cost
+           FROM pull_request_commits p JOIN commits c ON c.repository_id = p.repository_id AND c.sha = p.sha
+           WHERE p.number = 1 ORDER BY p.position`,
+        )
+      ).rows;
+    await recordPullRequest(
+      db.pool,
+      pr(1, { commits: [commit("a"), commit("b"), commit("c")], evaluatedAt: at(1) }),
+    );
+    const first = await rows();
+    expect(first.map((r) => [r.sha, r.position])).toEqual([
+      ["a", 1],
+      ["b", 2],
+      ["c", 3],
+    ]);
+
+    // a new head: one commit added, nothing else rewritten
+    await recordPullRequest(
+      db.pool,
+      pr(1, { commits: [commit("a"), commit("b"), commit("c"), commit("d")], evaluatedAt: at(2) }),
+    );
+    const second = await rows();
+    expect(second.map((r) => [r.sha, r.position])).toEqual([
+      ["a", 1],
+      ["b", 2],
+      ["c", 3],
+      ["d", 4],
+    ]);
+    expect(second.slice(0, 3).map((r) => r.xmin)).toEqual(first.map((r) => r.xmin));
+
+    // a rebase: one dropped, two reordered, a cost corrected
+    await recordPullRequest(
+      db.pool,
+      pr(1, { commits: [commit("c"), commit("a", 4), commit("d")], evaluatedAt: at(3) }),
+    );
+    expect((await rows()).map((r) => [r.sha, r.position, r.cost])).toEqual([
+      ["c", 1, "1000000"],
+      ["a", 2, "4000000"],
+      ["d", 3, "1000000"],
+    ]);
+
+    // no commits at all (everything skipped): the list is emptied
+    await recordPullRequest(db.pool, pr(1, { commits: [], evaluatedAt: at(4) }));
+    expect(await rows()).toEqual([]);
+  });
+
   it("sums a work item's spend over its other PRs", async () => {
     const issue = { owner: "Acme", repo: "Shop", number: 123 };
     await recordPullRequest(
