@@ -8,6 +8,7 @@
  * round trips to a real PostgreSQL). Each delivery is a `pull_request.synchronize` with a new head
  * commit (so a check run is created), on a PR with a value statement and a linked issue.
  */
+import { PerformanceObserver } from "node:perf_hooks";
 import pino from "pino";
 import { Probot } from "probot";
 import { DEFAULT_CONFIG } from "../../src/config/schema.js";
@@ -198,6 +199,22 @@ interface Sample {
   sql: number;
   statements: number;
   fake: number;
+  /** Garbage-collection pauses during the delivery. */
+  gc: number;
+}
+
+/** Garbage-collection pause time so far (ms), from `gc` performance entries. */
+class GcClock {
+  ms = 0;
+  readonly #observer = new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) this.ms += entry.duration;
+  });
+  constructor() {
+    this.#observer.observe({ entryTypes: ["gc"] });
+  }
+  stop(): void {
+    this.#observer.disconnect();
+  }
 }
 
 export async function measureSize(params: {
@@ -237,6 +254,7 @@ export async function measureSize(params: {
     commits: makeCommits(params.commits, params.corpus),
   });
   const samples: Sample[] = [];
+  const gc = new GcClock();
   for (let i = 0; i < params.warmup + params.deliveries; i++) {
     // a push: the head commit is new
     const last = pr.commits[pr.commits.length - 1];
@@ -256,9 +274,13 @@ export async function measureSize(params: {
     github.writeMs = 0;
     db.ms = 0;
     db.statements = 0;
+    const gcBefore = gc.ms;
     const start = performance.now();
     await probot.receive({ id: `bench-${number}-${i}`, name: "pull_request", payload } as never);
     const total = performance.now() - start;
+    // gc entries are delivered asynchronously: let the observer run before reading the clock
+    await new Promise((resolve) => setImmediate(resolve));
+    const gcMs = gc.ms - gcBefore;
     const result = outcome as EvaluationOutcome | undefined;
     if (result?.kind !== "published") {
       throw new Error(`delivery ${i} (${params.commits} commits) was not published`);
@@ -279,8 +301,10 @@ export async function measureSize(params: {
       sql: db.ms,
       statements: db.statements,
       fake,
+      gc: gcMs,
     });
   }
+  gc.stop();
   return samples;
 }
 
@@ -437,6 +461,20 @@ export async function run(ctx: BenchContext): Promise<void> {
           unit: "× baseline",
         });
       }
+      // what the slowest 1% of deliveries spent their time on (mean of each part)
+      const p99 = percentile(totals, 99);
+      const slow = samples.filter((s) => s.total >= p99);
+      const mean = (f: (s: Sample) => number) => slow.reduce((a, s) => a + f(s), 0) / slow.length;
+      record({
+        name: `${label}: slowest 1% (≥ p99) mean`,
+        value: mean((s) => s.total),
+        unit: "ms",
+        note:
+          `n=${slow.length}: SQL ${mean((s) => s.sql).toFixed(2)}, GC ${mean((s) => s.gc).toFixed(2)}, ` +
+          `read ${mean((s) => s.phases.read).toFixed(2)}, evaluate ${mean((s) => s.phases.evaluate).toFixed(2)}, ` +
+          `render ${mean((s) => s.phases.render).toFixed(2)}, publish ${mean((s) => s.phases.publish).toFixed(2)} ms ` +
+          `(all deliveries: GC p50 ${median(samples.map((s) => s.gc)).toFixed(2)} ms)`,
+      });
       record({
         name: `${label}: fake GitHub (excluded) p50`,
         value: median(samples.map((s) => s.fake)),
