@@ -312,3 +312,57 @@ describe("a crash mid-evaluation", () => {
     await lifecycle.shutdown(1_000);
   });
 });
+
+describe("a database crash loses the writes that commit without waiting for the disk", () => {
+  it("the request is still queued (its enqueue waited for the disk): the sweep evaluates again, one run, the record back", async () => {
+    const pr = addPr(52);
+    await receive(pullRequestPayload("opened", target(pr)));
+    expect(github.checkRuns).toHaveLength(1);
+    const runId = github.checkRuns[0]?.id;
+    // what a crash right after the evaluation leaves behind: the ledger record, the lease and the
+    // completion mark (asynchronous commits) lost; the request (synchronous) kept
+    await db.pool.query("DELETE FROM pull_requests WHERE number = 52");
+    await db.pool.query(
+      `UPDATE evaluation_queue SET completed = requested - 1, lease_owner = NULL, lease_until = NULL,
+         updated_at = now() - interval '1 hour', not_before = now() - interval '1 hour'
+       WHERE number = 52`,
+    );
+
+    const sweeper = new Probot({
+      githubToken: "test",
+      Octokit: TestOctokit,
+      log: pino({ level: "silent" }),
+    });
+    const lifecycle = new Lifecycle();
+    const published = new Promise<void>((resolve) => {
+      void sweeper.load(
+        createCostValueApp({
+          appId: APP_ID,
+          now: () => PINNED_NOW,
+          database: db,
+          retryPolicy: instantRetries(),
+          lifecycle,
+          queue: { sweepIntervalMs: 20, graceMs: 0 },
+          onEvaluated: () => resolve(),
+        }),
+      );
+    });
+    await published;
+    await expect
+      .poll(async () => {
+        const { rows } = await db.pool.query(
+          "SELECT count(*)::int AS n FROM evaluation_queue WHERE completed < requested",
+        );
+        return rows[0]?.n;
+      })
+      .toBe(0);
+    await lifecycle.shutdown(1_000);
+    // the same run, updated (found by head SHA), not a second one; the record is back
+    expect(github.checkRuns).toHaveLength(1);
+    expect(github.checkRuns[0]?.id).toBe(runId);
+    const { rows } = await db.pool.query<{ cost: string }>(
+      "SELECT cost_micros::text AS cost FROM pull_requests WHERE number = 52",
+    );
+    expect(rows).toEqual([{ cost: "5000000" }]);
+  });
+});
