@@ -153,8 +153,8 @@ export async function run(ctx: BenchContext): Promise<void> {
         installations: 4,
         concurrency: 4,
         warmupMs: 15_000,
-        pingMs: 3_000,
-        windowMs: 6_000,
+        pingMs: 2_000,
+        windowMs: 4_000,
         drainMs: 10_000,
       }
     : {

@@ -21,6 +21,7 @@ import {
 import { escapeShort } from "../core/markdown.js";
 import { renderRollup } from "../core/rollup.js";
 import { findMilestoneByTitle, readRollup } from "../db/ledger.js";
+import { withTransaction } from "../db/transaction.js";
 import type { LedgerDeps } from "./ledger-events.js";
 import { acceptPayload } from "./payload-guard.js";
 import { readRepositoryConfig } from "./repo-config.js";
@@ -50,14 +51,12 @@ export class DatabaseCommandRate implements CommandRateStore {
 
   async take(key: CommandKey, now: Date, limits: CommandRateLimits): Promise<CommandRateDecision> {
     const since = new Date(now.getTime() - limits.windowMs);
-    const client = await this.pool.connect();
-    try {
-      await client.query("BEGIN");
-      await client.query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", [
+    return withTransaction(this.pool, async (db) => {
+      await db.query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", [
         `cost-value:command:${key.installationId}:${key.repositoryId}:${key.issueNumber}`,
       ]);
-      await client.query("DELETE FROM command_rate WHERE at <= $1", [since]);
-      const { rows } = await client.query<{ by_user: number; on_issue: number }>(
+      await db.query("DELETE FROM command_rate WHERE at <= $1", [since]);
+      const { rows } = await db.query<{ by_user: number; on_issue: number }>(
         `SELECT count(*) FILTER (WHERE user_id = $4)::int AS by_user, count(*)::int AS on_issue
          FROM command_rate
          WHERE installation_id = $1 AND repository_id = $2 AND issue_number = $3 AND at > $5`,
@@ -68,7 +67,7 @@ export class DatabaseCommandRate implements CommandRateStore {
         limits,
       );
       if (decision.allowed) {
-        await client.query(
+        await db.query(
           `WITH installation AS (
              INSERT INTO installations (id, account_login) VALUES ($1, $6) ON CONFLICT (id) DO NOTHING
            )
@@ -84,14 +83,8 @@ export class DatabaseCommandRate implements CommandRateStore {
           ],
         );
       }
-      await client.query("COMMIT");
       return decision;
-    } catch (error) {
-      await client.query("ROLLBACK").catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
+    });
   }
 }
 

@@ -56,19 +56,19 @@ describe("readBody: a successful response's raw body, read as Octokit would", ()
 });
 
 describe("an Octokit with the retry policy applied", () => {
-  const answering = (body: string, contentType: string) => {
-    const fetch = async () =>
-      new Response(body, { status: 200, headers: { "content-type": contentType } });
-    return { fetch };
-  };
-
-  it("hands callers parsed JSON, REST and GraphQL alike", async () => {
-    const { fetch } = answering('{"data":{"viewer":{"login":"octo"}},"id":7}', "application/json");
-    const octokit = new ProbotOctokit({
-      request: { fetch },
+  /** An Octokit (no retries, no throttling) whose every request is answered 200 with `body`. */
+  const answering = (body: string, contentType: string) =>
+    new ProbotOctokit({
+      request: {
+        fetch: async () =>
+          new Response(body, { status: 200, headers: { "content-type": contentType } }),
+      },
       retry: { enabled: false },
       throttle: { enabled: false },
     });
+
+  it("hands callers parsed JSON, REST and GraphQL alike", async () => {
+    const octokit = answering('{"data":{"viewer":{"login":"octo"}},"id":7}', "application/json");
     applyResilience(octokit, DEFAULT_RETRY_POLICY);
     const rest = await octokit.request("GET /repos/{owner}/{repo}", { owner: "a", repo: "b" });
     expect(rest.data).toEqual({ data: { viewer: { login: "octo" } }, id: 7 });
@@ -79,12 +79,7 @@ describe("an Octokit with the retry policy applied", () => {
   });
 
   it("parses with JSON.parse, not Octokit's BigInt-preserving parser (ids beyond 2^53 do not exist on GitHub)", async () => {
-    const { fetch } = answering('{"id":9007199254740993}', "application/json");
-    const octokit = new ProbotOctokit({
-      request: { fetch },
-      retry: { enabled: false },
-      throttle: { enabled: false },
-    });
+    const octokit = answering('{"id":9007199254740993}', "application/json");
     const plain = await octokit.request("GET /");
     expect(typeof (plain.data as unknown as { id: unknown }).id).toBe("bigint"); // Octokit's own parser
     applyResilience(octokit, DEFAULT_RETRY_POLICY);
@@ -93,12 +88,7 @@ describe("an Octokit with the retry policy applied", () => {
   });
 
   it("still streams a body a caller asked to read raw", async () => {
-    const { fetch } = answering("raw bytes", "application/octet-stream");
-    const octokit = new ProbotOctokit({
-      request: { fetch },
-      retry: { enabled: false },
-      throttle: { enabled: false },
-    });
+    const octokit = answering("raw bytes", "application/octet-stream");
     applyResilience(octokit, DEFAULT_RETRY_POLICY);
     const response = await octokit.request("GET /repos/{owner}/{repo}/tarball", {
       owner: "a",

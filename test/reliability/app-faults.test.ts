@@ -269,6 +269,38 @@ describe("the database down", () => {
   });
 });
 
+/** Requests in the queue that no evaluation has covered yet. */
+async function pendingRequests(): Promise<number | undefined> {
+  const { rows } = await db.pool.query<{ n: number }>(
+    "SELECT count(*)::int AS n FROM evaluation_queue WHERE completed < requested",
+  );
+  return rows[0]?.n;
+}
+
+/** Another app instance whose sweep runs every 20 ms; `published` resolves at its first evaluation. */
+function startSweeper(): { published: Promise<void>; lifecycle: Lifecycle } {
+  const sweeper = new Probot({
+    githubToken: "test",
+    Octokit: TestOctokit,
+    log: pino({ level: "silent" }),
+  });
+  const lifecycle = new Lifecycle();
+  const published = new Promise<void>((resolve) => {
+    void sweeper.load(
+      createCostValueApp({
+        appId: APP_ID,
+        now: () => PINNED_NOW,
+        database: db,
+        retryPolicy: instantRetries(),
+        lifecycle,
+        queue: { sweepIntervalMs: 20, graceMs: 0 },
+        onEvaluated: () => resolve(),
+      }),
+    );
+  });
+  return { published, lifecycle };
+}
+
 describe("a crash mid-evaluation", () => {
   it("the sweep takes over the request once the dead worker's lease expires", async () => {
     const pr = addPr(51);
@@ -278,37 +310,12 @@ describe("a crash mid-evaluation", () => {
     expect(await claimEvaluation(db.pool, key, "dead-worker", 1)).toBeDefined();
     await new Promise((resolve) => setTimeout(resolve, 20));
 
-    const sweeper = new Probot({
-      githubToken: "test",
-      Octokit: TestOctokit,
-      log: pino({ level: "silent" }),
-    });
-    const lifecycle = new Lifecycle();
-    const published = new Promise<void>((resolve) => {
-      void sweeper.load(
-        createCostValueApp({
-          appId: APP_ID,
-          now: () => PINNED_NOW,
-          database: db,
-          retryPolicy: instantRetries(),
-          lifecycle,
-          queue: { sweepIntervalMs: 20, graceMs: 0 },
-          onEvaluated: () => resolve(),
-        }),
-      );
-    });
+    const { published, lifecycle } = startSweeper();
     await published;
     expect(github.checkRuns).toHaveLength(1);
     expect(github.checkRuns[0]).toMatchObject({ head_sha: pr.headSha, conclusion: "success" });
     // done: nothing pending any more
-    await expect
-      .poll(async () => {
-        const { rows } = await db.pool.query(
-          "SELECT count(*)::int AS n FROM evaluation_queue WHERE completed < requested",
-        );
-        return rows[0]?.n;
-      })
-      .toBe(0);
+    await expect.poll(pendingRequests).toBe(0);
     await lifecycle.shutdown(1_000);
   });
 });
@@ -328,34 +335,9 @@ describe("a database crash loses the writes that commit without waiting for the 
        WHERE number = 52`,
     );
 
-    const sweeper = new Probot({
-      githubToken: "test",
-      Octokit: TestOctokit,
-      log: pino({ level: "silent" }),
-    });
-    const lifecycle = new Lifecycle();
-    const published = new Promise<void>((resolve) => {
-      void sweeper.load(
-        createCostValueApp({
-          appId: APP_ID,
-          now: () => PINNED_NOW,
-          database: db,
-          retryPolicy: instantRetries(),
-          lifecycle,
-          queue: { sweepIntervalMs: 20, graceMs: 0 },
-          onEvaluated: () => resolve(),
-        }),
-      );
-    });
+    const { published, lifecycle } = startSweeper();
     await published;
-    await expect
-      .poll(async () => {
-        const { rows } = await db.pool.query(
-          "SELECT count(*)::int AS n FROM evaluation_queue WHERE completed < requested",
-        );
-        return rows[0]?.n;
-      })
-      .toBe(0);
+    await expect.poll(pendingRequests).toBe(0);
     await lifecycle.shutdown(1_000);
     // the same run, updated (found by head SHA), not a second one; the record is back
     expect(github.checkRuns).toHaveLength(1);
