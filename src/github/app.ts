@@ -8,6 +8,7 @@ import { hostname } from "node:os";
 import type { ApplicationFunction, Context, Probot } from "probot";
 import { type Database, databaseOptionsFromEnv, openDatabase } from "../db/database.js";
 import { loadMigrations, migrate } from "../db/migrate.js";
+import { resumePurges } from "../db/ledger.js";
 import type { QueueKey } from "../db/queue.js";
 import { countPending } from "../db/queue.js";
 import { registerCommands } from "./commands.js";
@@ -294,6 +295,13 @@ export function createCostValueApp(options: CostValueOptions = {}): ApplicationF
     /** Take over pending evaluations whose worker died, and retry failed ones after backoff. */
     async function sweep(): Promise<void> {
       if (queue === undefined || lifecycle.draining) return;
+      // uninstalls cut short (a crash, a restart) are finished first
+      const purged = await lifecycle.track(() =>
+        resumePurges(queue.pool, { stop: () => lifecycle.draining }),
+      );
+      if (purged.length > 0) {
+        probot.log.info({ installations: purged }, "cost-value: unfinished uninstall purged");
+      }
       const due = await queue.due();
       for (const key of due) {
         const log = probot.log.child({

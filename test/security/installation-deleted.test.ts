@@ -7,7 +7,9 @@
  */
 import type { Probot } from "probot";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { deleteInstallation, resumePurges } from "../../src/db/ledger.js";
 import { migrate } from "../../src/db/migrate.js";
+import { Lifecycle } from "../../src/github/lifecycle.js";
 import { openTestDatabase, type TestDatabase } from "../helpers/database.js";
 import { commitsOf } from "../helpers/fake-github.js";
 import { installationDeletedPayload } from "../helpers/webhook-payloads.js";
@@ -163,7 +165,8 @@ describe("installation.deleted", () => {
       expect.arrayContaining(["command_rate", "evaluation_queue", "pull_requests"]),
     );
     expect(
-      emptyTables(before1),
+      // installation_purges holds a row only while a purge runs
+      emptyTables(before1).filter((t) => t !== "installation_purges"),
       "the scenario must write rows of installation 1 to every table (extend it for a new table)",
     ).toEqual([]);
 
@@ -183,6 +186,45 @@ describe("installation.deleted", () => {
     await deliver(probot, "issue_comment", rollupCommand(b, { issueNumber: 41 }));
     expect(b.github.comments.find((c) => c.issue_number === 41)?.body).toContain(
       "**Spend \\$24.29**",
+    );
+  });
+});
+
+describe("an uninstall purge in batches, cut short and resumed", () => {
+  it("deletes in batches to the same end, and a purge stopped midway is finished by the sweep", async () => {
+    const before1 = await rowsOfInstallation(1);
+    const before2 = await rowsOfInstallation(2);
+    let batches = 0;
+    // 2 rows per statement, stopped after 3 statements (as a crash or SIGTERM would cut it)
+    const stopped = await deleteInstallation(db.pool, 1, {
+      batchRows: 2,
+      stop: () => ++batches > 3,
+    });
+    expect(stopped).toBeUndefined();
+    const midway = await rowsOfInstallation(1);
+    expect(midway.installation_purges).toBe(1);
+    expect(midway.installations).toBe(1);
+    expect(Object.values(midway).reduce((x, y) => x + y)).toBeLessThan(
+      Object.values(before1).reduce((x, y) => x + y),
+    );
+
+    // another process starts: its first sweep finishes the purge
+    const lifecycle = new Lifecycle();
+    await tenantProbot({ database: db, lifecycle, queue: { sweepIntervalMs: 20, graceMs: 0 } });
+    await expect.poll(async () => (await rowsOfInstallation(1)).installation_purges).toBe(0);
+    await lifecycle.shutdown(1_000);
+    expect(await rowsOfInstallation(1)).toEqual(allZero(before1));
+    expect(await rowsOfInstallation(2)).toEqual(before2);
+  });
+
+  it("resumes every unfinished purge, oldest first, and reports the rows deleted", async () => {
+    const before2 = await rowsOfInstallation(2);
+    expect(await deleteInstallation(db.pool, 1, { stop: () => true })).toBeUndefined();
+    expect(await resumePurges(db.pool, { batchRows: 3 })).toEqual([1]);
+    expect(await resumePurges(db.pool)).toEqual([]);
+    expect(await rowsOfInstallation(2)).toEqual(before2);
+    expect(await deleteInstallation(db.pool, 2)).toBe(
+      Object.values(before2).reduce((x, y) => x + y),
     );
   });
 });
