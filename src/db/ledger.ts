@@ -446,7 +446,8 @@ export async function deleteInstallation(
     if (!(await inBatches(table.name, "installation_id = $1"))) return undefined;
   }
   for (const table of byRepository) {
-    const mine = "repository_id = ANY(ARRAY(SELECT id FROM repositories WHERE installation_id = $1))";
+    const mine =
+      "repository_id = ANY(ARRAY(SELECT id FROM repositories WHERE installation_id = $1))";
     if (!(await inBatches(table.name, mine))) return undefined;
   }
   const repositories = await db.query("DELETE FROM repositories WHERE installation_id = $1", [

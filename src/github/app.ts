@@ -7,8 +7,8 @@
 import { hostname } from "node:os";
 import type { ApplicationFunction, Context, Probot } from "probot";
 import { type Database, databaseOptionsFromEnv, openDatabase } from "../db/database.js";
-import { loadMigrations, migrate } from "../db/migrate.js";
 import { resumePurges } from "../db/ledger.js";
+import { loadMigrations, migrate } from "../db/migrate.js";
 import type { QueueKey } from "../db/queue.js";
 import { countPending } from "../db/queue.js";
 import { registerCommands } from "./commands.js";
