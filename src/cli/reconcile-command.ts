@@ -68,7 +68,8 @@ export interface PullRequestResult {
   headSha: string;
   /** Why it was evaluated: open on GitHub, or recorded open in the ledger but no longer open. */
   why: "open" | "closed-since-recorded";
-  result: CheckResult | "failed" | "would-evaluate";
+  /** handed-off: another instance holds the PR's lease; it evaluates again for this request. */
+  result: CheckResult | "failed" | "would-evaluate" | "handed-off";
   conclusion?: string;
   checkRunId?: number;
   rollups?: RollupAction[];
@@ -481,11 +482,17 @@ async function reconcileRepository(params: {
       const drained = await queue.drain(key, (job) =>
         evaluateAndPublish(api, { ...evaluationTarget, headSha: job.headSha }, settings),
       );
-      // another process holds the lease: it evaluates again for this request; evaluate here too
-      // only to report (reads and writes are idempotent)
-      outcome =
-        drained.outcomes.at(-1) ?? (await evaluateAndPublish(api, evaluationTarget, settings));
-      if (outcome.kind === "failed") failure = outcome.error;
+      outcome = drained.outcomes.at(-1);
+      if (drained.handedOff) {
+        // another instance holds the lease: it evaluates again for this request (evaluating here
+        // too could race its check-run create)
+        report.pullRequests.push({ ...base, result: "handed-off" });
+        print(
+          `${where}  ${target.headSha.slice(0, 7)}  queued: another instance is evaluating it and will again for this request${note}`,
+        );
+        continue;
+      }
+      if (outcome?.kind === "failed") failure = outcome.error;
     } catch (error) {
       failure = error;
     }
@@ -600,14 +607,19 @@ function plural(n: number, one: string, many = `${one}s`): string {
 }
 
 function summaryText(report: ReconcileReport): string {
-  const evaluated = report.pullRequests.filter((p) => p.result !== "would-evaluate").length;
+  const evaluated = report.pullRequests.filter(
+    (p) => p.result !== "would-evaluate" && p.result !== "handed-off",
+  ).length;
+  const handedOff = report.pullRequests.filter((p) => p.result === "handed-off").length;
   const closedSince = report.pullRequests.filter((p) => p.why === "closed-since-recorded").length;
   const lines = [
     `reconcile${report.dryRun ? " (--dry-run)" : ""}: ${plural(report.installations, "installation")}, ${plural(report.repositories, "repository", "repositories")}, ${
       report.dryRun
         ? `${plural(report.pullRequests.length, "pull request")} to evaluate`
         : `${plural(evaluated, "pull request")} evaluated`
-    }${closedSince > 0 ? ` (${closedSince} no longer open)` : ""}`,
+    }${closedSince > 0 ? ` (${closedSince} no longer open)` : ""}${
+      handedOff > 0 ? `, ${handedOff} left to the instance evaluating them` : ""
+    }`,
   ];
   if (!report.dryRun) {
     const c = report.checkRuns;

@@ -17,6 +17,7 @@ import {
 import { openDatabase } from "../../src/db/database.js";
 import { readRollup } from "../../src/db/ledger.js";
 import { migrate } from "../../src/db/migrate.js";
+import { claimEvaluation, enqueueEvaluation } from "../../src/db/queue.js";
 import { appCredentialsFromEnv, createAppClients } from "../../src/github/app-client.js";
 import { captureIo, runCliCaptured } from "../helpers/cli.js";
 import { openTestDatabase, type TestDatabase, usingPostgres } from "../helpers/database.js";
@@ -293,6 +294,31 @@ const OPEN = [
 ] as const;
 
 describe("cost-value reconcile", () => {
+  it("leaves a PR another instance is evaluating to that instance (its lease): queued for it, not evaluated twice", async () => {
+    const key = { installationId: 4242, repositoryId: 77, number: 2 };
+    const sha2 = headOf("acme", "shop", 2);
+    await enqueueEvaluation(db.pool, { ...key, owner: "acme", repo: "shop", headSha: sha2 });
+    expect(await claimEvaluation(db.pool, key, "another-instance", 60_000)).toBeDefined();
+
+    const { code, report } = await reconcile({ repo: "acme/shop" });
+    expect(code).toBe(0);
+    expect(report.pullRequests.find((p) => p.number === 2)).toMatchObject({
+      result: "handed-off",
+    });
+    expect(runsOn(sha2)).toHaveLength(0); // the lease holder publishes, not reconcile
+    expect(report.checkRuns).toEqual({ created: 2, updated: 0, unchanged: 0 });
+    // the request is recorded for the lease holder: it evaluates again when it finishes
+    const { rows } = await db.pool.query<{ requested: number; completed: number }>(
+      "SELECT requested, completed FROM evaluation_queue WHERE number = 2",
+    );
+    expect(rows).toEqual([{ requested: 2, completed: 0 }]);
+    const text = await reconcileText({ repo: "acme/shop" });
+    expect(text.stdout).toMatch(
+      /acme\/shop#2 {2}\w{7} {2}queued: another instance is evaluating it/,
+    );
+    expect(text.stdout).toMatch(/left to the instance evaluating them/);
+  });
+
   it("evaluates every open PR of every installation: a missing check is created, an existing one updated in place", async () => {
     // a webhook did reach the app for acme/shop#1: its run exists; the others were missed
     const sha1 = headOf("acme", "shop", 1);
