@@ -6,6 +6,14 @@ import type pg from "pg";
 /** A pool or a client inside a transaction. */
 export type Queryable = Pick<pg.PoolClient, "query">;
 
+export interface TransactionOptions {
+  /**
+   * false: the commit does not wait for the disk (`SET LOCAL synchronous_commit = off`), for
+   * writes that are redone when a database crash loses them (see `withoutWaitingForDisk`).
+   */
+  waitForDisk?: boolean;
+}
+
 /**
  * Run `task` in one transaction on one client: its writes land together or not at all, and commit
  * with one flush to disk instead of one per statement.
@@ -13,10 +21,14 @@ export type Queryable = Pick<pg.PoolClient, "query">;
 export async function withTransaction<T>(
   pool: pg.Pool,
   task: (db: Queryable) => Promise<T>,
+  options: TransactionOptions = {},
 ): Promise<T> {
   const client = await pool.connect();
   try {
-    await client.query("BEGIN");
+    // one round trip (the simple query protocol takes both statements)
+    await client.query(
+      options.waitForDisk === false ? "BEGIN; SET LOCAL synchronous_commit = off" : "BEGIN",
+    );
     const result = await task(client);
     await client.query("COMMIT");
     return result;
@@ -40,8 +52,5 @@ export async function withoutWaitingForDisk<R extends pg.QueryResultRow>(
   text: string,
   values: unknown[],
 ): Promise<pg.QueryResult<R>> {
-  return withTransaction(pool, async (db) => {
-    await db.query("SET LOCAL synchronous_commit = off");
-    return db.query<R>(text, values);
-  });
+  return withTransaction(pool, (db) => db.query<R>(text, values), { waitForDisk: false });
 }

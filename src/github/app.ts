@@ -9,7 +9,7 @@ import type { ApplicationFunction, Context, Probot } from "probot";
 import { type Database, databaseOptionsFromEnv, openDatabase } from "../db/database.js";
 import { resumePurges } from "../db/ledger.js";
 import { loadMigrations, migrate } from "../db/migrate.js";
-import type { QueueKey } from "../db/queue.js";
+import type { QueuedEvaluation, QueueKey } from "../db/queue.js";
 import { countPending } from "../db/queue.js";
 import { registerCommands } from "./commands.js";
 import { assertSafeEnvironment } from "./environment.js";
@@ -250,14 +250,15 @@ export function createCostValueApp(options: CostValueOptions = {}): ApplicationF
         return;
       }
       const queueKey: QueueKey = { installationId, repositoryId, number: target.number };
+      let leased: QueuedEvaluation | undefined;
       try {
-        await queue.enqueue({
+        ({ job: leased } = await queue.enqueueAndClaim({
           ...queueKey,
           owner: target.owner,
           repo: target.repo,
           headSha: target.headSha,
           deliveryId: context.id,
-        });
+        }));
       } catch (error) {
         metrics.databaseError();
         throw new DatabaseUnavailableError(
@@ -266,20 +267,23 @@ export function createCostValueApp(options: CostValueOptions = {}): ApplicationF
         );
       }
       const result = await local.run(key, () =>
-        queue.drain(queueKey, (job) =>
-          runOne(
-            api,
-            {
-              owner: job.owner,
-              repo: job.repo,
-              number: job.number,
-              headSha: job.headSha,
-              ...(job.headSha === target.headSha && target.bodyHint !== undefined
-                ? { bodyHint: target.bodyHint }
-                : {}),
-            },
-            context.log,
-          ),
+        queue.drain(
+          queueKey,
+          (job) =>
+            runOne(
+              api,
+              {
+                owner: job.owner,
+                repo: job.repo,
+                number: job.number,
+                headSha: job.headSha,
+                ...(job.headSha === target.headSha && target.bodyHint !== undefined
+                  ? { bodyHint: target.bodyHint }
+                  : {}),
+              },
+              context.log,
+            ),
+          leased,
         ),
       );
       if (result.handedOff) {

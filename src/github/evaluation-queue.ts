@@ -10,6 +10,7 @@ import type pg from "pg";
 import {
   claimEvaluation,
   dueEvaluations,
+  enqueueAndClaim,
   enqueueEvaluation,
   failEvaluation,
   finishEvaluation,
@@ -64,16 +65,25 @@ export class EvaluationQueue {
     return enqueueEvaluation(this.pool, item);
   }
 
-  /** Evaluate a PR's pending requests under its lease until none is left (or the lease is elsewhere). */
-  async drain(key: QueueKey, run: RunEvaluation): Promise<DrainResult> {
+  /** Ask for an evaluation, and take the PR's lease at once when nobody holds it (see queue.ts). */
+  enqueueAndClaim(
+    item: QueueKey & { owner: string; repo: string; headSha: string; deliveryId?: string },
+  ): Promise<{ requested: number; job?: QueuedEvaluation }> {
+    return enqueueAndClaim(this.pool, item, this.settings.worker, this.settings.leaseMs);
+  }
+
+  /**
+   * Evaluate a PR's pending requests under its lease until none is left (or the lease is
+   * elsewhere). `leased`: a job whose lease this worker already took (`enqueueAndClaim`).
+   */
+  async drain(key: QueueKey, run: RunEvaluation, leased?: QueuedEvaluation): Promise<DrainResult> {
     const outcomes: EvaluationOutcome[] = [];
+    let first = leased;
     for (;;) {
-      const job = await claimEvaluation(
-        this.pool,
-        key,
-        this.settings.worker,
-        this.settings.leaseMs,
-      );
+      const job =
+        first ??
+        (await claimEvaluation(this.pool, key, this.settings.worker, this.settings.leaseMs));
+      first = undefined;
       if (job === undefined) return { outcomes, handedOff: outcomes.length === 0 };
       const outcome = await this.#runLeased(job, run);
       outcomes.push(outcome);

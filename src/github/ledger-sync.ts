@@ -173,50 +173,53 @@ export async function recordEvaluation(
   // `finish` (or the rollup's post record) right after it is a synchronous commit, which flushes
   // this one too; a database crash in between loses both, and the unfinished queue entry has the
   // evaluation done again (docs/reliability.md).
-  const touched = await withTransaction(scope.pool, async (db) => {
-    await db.query("SET LOCAL synchronous_commit = off");
-    const touched = new Set<number>();
-    if (snapshot.milestone !== undefined) {
-      const budget = parseMilestoneBudget(snapshot.milestone.description, config.currency);
-      await upsertMilestone(db, {
-        installationId: scope.installationId,
-        repository,
-        number: snapshot.milestone.number,
-        title: snapshot.milestone.title,
-        state: snapshot.milestone.state,
-        ...(snapshot.milestone.dueOn !== undefined
-          ? { dueOn: new Date(snapshot.milestone.dueOn) }
-          : {}),
-        ...(budget.kind === "budget" ? { budget: budget.budget } : {}),
-        ...(budget.kind === "problem" ? { budgetProblem: budget.message } : {}),
-      });
-    }
-    if (verdict.conclusion === "skipped") {
-      const was = await deletePullRequest(db, {
-        installationId: scope.installationId,
-        repositoryId: repository.id,
-        number: snapshot.number,
-      });
-      if (was !== undefined) touched.add(was);
+  const touched = await withTransaction(
+    scope.pool,
+    async (db) => {
+      const touched = new Set<number>();
+      if (snapshot.milestone !== undefined) {
+        const budget = parseMilestoneBudget(snapshot.milestone.description, config.currency);
+        await upsertMilestone(db, {
+          installationId: scope.installationId,
+          repository,
+          number: snapshot.milestone.number,
+          title: snapshot.milestone.title,
+          state: snapshot.milestone.state,
+          ...(snapshot.milestone.dueOn !== undefined
+            ? { dueOn: new Date(snapshot.milestone.dueOn) }
+            : {}),
+          ...(budget.kind === "budget" ? { budget: budget.budget } : {}),
+          ...(budget.kind === "problem" ? { budgetProblem: budget.message } : {}),
+        });
+      }
+      if (verdict.conclusion === "skipped") {
+        const was = await deletePullRequest(db, {
+          installationId: scope.installationId,
+          repositoryId: repository.id,
+          number: snapshot.number,
+        });
+        if (was !== undefined) touched.add(was);
+        return touched;
+      }
+      const result = await recordPullRequest(
+        db,
+        toRecord({
+          installationId: scope.installationId,
+          snapshot,
+          verdict,
+          linkedIssues: params.linkedIssues,
+          currency: config.currency,
+          checkRunId: params.checkRunId,
+          evaluatedAt: params.evaluatedAt,
+        }),
+      );
+      if (!result.recorded) return undefined;
+      if (snapshot.milestone !== undefined) touched.add(snapshot.milestone.number);
+      if (result.previousMilestone !== undefined) touched.add(result.previousMilestone);
       return touched;
-    }
-    const result = await recordPullRequest(
-      db,
-      toRecord({
-        installationId: scope.installationId,
-        snapshot,
-        verdict,
-        linkedIssues: params.linkedIssues,
-        currency: config.currency,
-        checkRunId: params.checkRunId,
-        evaluatedAt: params.evaluatedAt,
-      }),
-    );
-    if (!result.recorded) return undefined;
-    if (snapshot.milestone !== undefined) touched.add(snapshot.milestone.number);
-    if (result.previousMilestone !== undefined) touched.add(result.previousMilestone);
-    return touched;
-  });
+    },
+    { waitForDisk: false },
+  );
   if (touched === undefined) return [];
   if (!config.rollups.enabled) return [];
   const actions: RollupAction[] = [];
