@@ -7,9 +7,15 @@ import type { Probot } from "probot";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { migrate } from "../../src/db/migrate.js";
 import { openTestDatabase, type TestDatabase } from "../helpers/database.js";
-import { commitsOf, FakeGitHub, type FakePullRequest, fakeSha } from "../helpers/fake-github.js";
-import { GitHubMock } from "../helpers/github-mock.js";
-import { APP_ID, testProbot } from "../helpers/probot.js";
+import {
+  commitsOf,
+  type FakeGitHub,
+  type FakePullRequest,
+  fakeSha,
+} from "../helpers/fake-github.js";
+import { freshAcmeShop } from "../helpers/fresh-github.js";
+import type { GitHubMock } from "../helpers/github-mock.js";
+import { testProbot } from "../helpers/probot.js";
 import {
   commentPayload,
   installationDeletedPayload,
@@ -41,10 +47,7 @@ afterAll(async () => {
   await db.close();
 });
 beforeEach(async () => {
-  await db.pool.query("TRUNCATE installations CASCADE");
-  fake = new FakeGitHub().addRepo("acme", "shop", {}, 77);
-  github = new GitHubMock(fake, APP_ID);
-  github.install();
+  ({ fake, github } = await freshAcmeShop(db));
   probot = await testProbot({ database: db });
 });
 

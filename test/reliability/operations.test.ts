@@ -15,8 +15,9 @@ import { createCostValueApp } from "../../src/github/app.js";
 import { Lifecycle } from "../../src/github/lifecycle.js";
 import { Metrics } from "../../src/github/metrics.js";
 import { openTestDatabase, type TestDatabase } from "../helpers/database.js";
-import { commitsOf, FakeGitHub, type FakePullRequest } from "../helpers/fake-github.js";
-import { GitHubMock } from "../helpers/github-mock.js";
+import { commitsOf, type FakeGitHub, type FakePullRequest } from "../helpers/fake-github.js";
+import { freshAcmeShop } from "../helpers/fresh-github.js";
+import type { GitHubMock } from "../helpers/github-mock.js";
 import { APP_ID, freePort, instantRetries, PINNED_NOW, TestOctokit } from "../helpers/probot.js";
 import { pullRequestPayload } from "../helpers/webhook-payloads.js";
 
@@ -64,10 +65,7 @@ afterAll(async () => {
 
 beforeEach(async () => {
   down = false;
-  await db.pool.query("TRUNCATE installations CASCADE");
-  fake = new FakeGitHub().addRepo("acme", "shop", {}, 77);
-  github = new GitHubMock(fake, APP_ID);
-  github.install();
+  ({ fake, github } = await freshAcmeShop(db));
   lines = [];
   const sink = new Writable({
     write(chunk, _encoding, done) {

@@ -14,8 +14,9 @@ import { migrate } from "../../src/db/migrate.js";
 import { createCostValueApp } from "../../src/github/app.js";
 import { acceptPayload, checkPayload } from "../../src/github/payload-guard.js";
 import { openTestDatabase, type TestDatabase } from "../helpers/database.js";
-import { commitsOf, FakeGitHub, type FakePullRequest } from "../helpers/fake-github.js";
-import { GitHubMock } from "../helpers/github-mock.js";
+import { commitsOf, type FakeGitHub, type FakePullRequest } from "../helpers/fake-github.js";
+import { freshAcmeShop } from "../helpers/fresh-github.js";
+import type { GitHubMock } from "../helpers/github-mock.js";
 import { APP_ID, instantRetries, PINNED_NOW, TestOctokit } from "../helpers/probot.js";
 import {
   checkRunPayload,
@@ -51,10 +52,7 @@ afterAll(async () => {
 });
 
 beforeEach(async () => {
-  await db.pool.query("TRUNCATE installations CASCADE");
-  fake = new FakeGitHub().addRepo("acme", "shop", {}, 77);
-  github = new GitHubMock(fake, APP_ID);
-  github.install();
+  ({ fake, github } = await freshAcmeShop(db));
   github.permissions.set("maria", { permission: "write", role_name: "maintain" });
   const commits = commitsOf(1, () => "Work\n\nAgent-Cost: 1.50 USD\n");
   pr = fake.addPullRequest({
