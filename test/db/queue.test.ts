@@ -6,7 +6,12 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { migrate } from "../../src/db/migrate.js";
-import { claimEvaluation, countPending, enqueueEvaluation } from "../../src/db/queue.js";
+import {
+  claimEvaluation,
+  countPending,
+  enqueueAndClaim,
+  enqueueEvaluation,
+} from "../../src/db/queue.js";
 import type { EvaluationOutcome } from "../../src/github/evaluate.js";
 import { DEFAULT_QUEUE_SETTINGS, EvaluationQueue } from "../../src/github/evaluation-queue.js";
 import { openTestDatabase, type TestDatabase } from "../helpers/database.js";
@@ -40,6 +45,34 @@ const worker = (name: string, settings: Partial<typeof DEFAULT_QUEUE_SETTINGS> =
   new EvaluationQueue(db.pool, { ...DEFAULT_QUEUE_SETTINGS, worker: name, ...settings });
 
 describe("the evaluation queue", () => {
+  it("records a request and takes a free lease in one statement; never a live lease, not even its own", async () => {
+    const first = await enqueueAndClaim(db.pool, item(), "a", 60_000);
+    expect(first.requested).toBe(1);
+    expect(first.job).toMatchObject({ ...KEY, requested: 1, attempts: 1 });
+    // a's lease is live: b gets no job, and neither does a (its evaluation is in progress: the
+    // request is left to its drain loop), but every request is counted
+    expect(await enqueueAndClaim(db.pool, item(), "b", 60_000)).toEqual({ requested: 2 });
+    expect(await enqueueAndClaim(db.pool, item(), "a", 60_000)).toEqual({ requested: 3 });
+    expect(await claimEvaluation(db.pool, KEY, "b", 60_000)).toBeUndefined();
+    // a's lease expires (a died): the next delivery takes it over at once
+    await db.pool.query("UPDATE evaluation_queue SET lease_until = now() - interval '1 second'");
+    const takeover = await enqueueAndClaim(db.pool, item("b".repeat(40)), "b", 60_000);
+    expect(takeover.job).toMatchObject({ requested: 4, headSha: "b".repeat(40), attempts: 1 });
+    // and drains from the job it holds: one evaluation covers all four requests
+    let runs = 0;
+    const result = await worker("b").drain(
+      KEY,
+      async () => {
+        runs++;
+        return published;
+      },
+      takeover.job,
+    );
+    expect(result).toMatchObject({ handedOff: false });
+    expect(runs).toBe(1);
+    expect(await countPending(db.pool)).toBe(0);
+  });
+
   it("hands a request to the lease holder, which evaluates again: nothing lost, never two at once", async () => {
     const a = worker("a");
     const b = worker("b");
