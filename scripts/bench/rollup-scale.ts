@@ -822,7 +822,7 @@ async function measure(ctx: BenchContext, database: Database, scale: Scale): Pro
         installationId: k.installationId,
         repository: { id: repo.id, owner: repo.owner, name: repo.name },
         number: k.number,
-        githubId: 1_600_000_000 + k.number,
+        githubId: String(2_600_000_000 + k.number),
         title: "Fix rounding in EU card payments",
         author: "dev-7",
         state: "open",
@@ -850,7 +850,7 @@ async function measure(ctx: BenchContext, database: Database, scale: Scale): Pro
         agentCommitsWithoutCost: 1,
         unpricedModels: [],
         conclusion: "neutral",
-        checkRunId: 30_000_000_000 + k.number,
+        checkRunId: String(30_000_000_000 + k.number),
         evaluatedAt,
         models: [
           {

@@ -71,7 +71,7 @@ export interface PullRequestResult {
   /** handed-off: another instance holds the PR's lease; it evaluates again for this request. */
   result: CheckResult | "failed" | "would-evaluate" | "handed-off";
   conclusion?: string;
-  checkRunId?: number;
+  checkRunId?: string;
   rollups?: RollupAction[];
   error?: string;
 }
@@ -118,7 +118,7 @@ interface LedgerPullRequest {
   state: string;
   headSha: string;
   conclusion: string;
-  checkRunId?: number;
+  checkRunId?: string;
 }
 
 /** What the ledger holds for the repository's PRs (to tell unchanged runs, and missed closes). */
@@ -146,7 +146,7 @@ async function ledgerPullRequests(
         state: r.state,
         headSha: r.head_sha,
         conclusion: r.conclusion,
-        ...(r.check_run_id !== null ? { checkRunId: Number(r.check_run_id) } : {}),
+        ...(r.check_run_id !== null ? { checkRunId: r.check_run_id } : {}),
       },
     ]),
   );
@@ -413,6 +413,7 @@ async function reconcileRepository(params: {
         targets.push({
           owner: repository.owner,
           repo: repository.name,
+          repositoryId: repository.id,
           number: pr.number,
           headSha: pr.head.sha,
           bodyHint: pr.body ?? "",
@@ -428,6 +429,7 @@ async function reconcileRepository(params: {
           targets.push({
             owner: repository.owner,
             repo: repository.name,
+            repositoryId: repository.id,
             number: recorded.number,
             headSha: recorded.headSha,
             why: "closed-since-recorded",

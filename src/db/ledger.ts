@@ -19,7 +19,8 @@ export interface PullRequestRecord {
   installationId: number;
   repository: { id: number; owner: string; name: string };
   number: number;
-  githubId: number;
+  /** GitHub's id of the PR (a decimal string: exact beyond 2^53), when GitHub gave it. */
+  githubId?: string;
   title: string;
   author: string;
   state: "open" | "merged" | "closed";
@@ -47,7 +48,8 @@ export interface PullRequestRecord {
   agentCommitsWithoutCost: number;
   unpricedModels: string[];
   conclusion: string;
-  checkRunId?: number;
+  /** Our check run's REST id (a decimal string), from the POST that created it. */
+  checkRunId?: string;
   /** When the source was read: an older read never overwrites a newer one. */
   evaluatedAt: Date;
   models: {
@@ -192,7 +194,8 @@ export async function recordPullRequest(
      VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22,$23,$24,$25,$26,
        $27,$28,$29,$30,$31,$32,$33)
      ON CONFLICT (installation_id, repository_id, number) DO UPDATE SET
-       github_id = EXCLUDED.github_id, title = EXCLUDED.title, author = EXCLUDED.author,
+       github_id = COALESCE(EXCLUDED.github_id, pull_requests.github_id), title = EXCLUDED.title,
+       author = EXCLUDED.author,
        state = EXCLUDED.state, draft = EXCLUDED.draft, milestone_number = EXCLUDED.milestone_number,
        head_sha = EXCLUDED.head_sha, currency = EXCLUDED.currency,
        value_complete = EXCLUDED.value_complete, value_type = EXCLUDED.value_type,
@@ -211,7 +214,7 @@ export async function recordPullRequest(
      WHERE pull_requests.evaluated_at <= EXCLUDED.evaluated_at`,
     [
       ...key,
-      r.githubId,
+      r.githubId ?? null,
       r.title,
       r.author,
       r.state,
@@ -705,7 +708,8 @@ export async function readRollup(
 
 export interface RollupPost {
   issueNumber: number;
-  commentId?: number;
+  /** The rollup comment's REST id (a decimal string). */
+  commentId?: string;
   bodySha256?: string;
   finalPosted: boolean;
 }
@@ -728,7 +732,7 @@ export async function readRollupPost(
   if (row === undefined) return undefined;
   return {
     issueNumber: row.issue_number,
-    ...(row.comment_id !== null ? { commentId: Number(row.comment_id) } : {}),
+    ...(row.comment_id !== null ? { commentId: row.comment_id } : {}),
     ...(row.body_sha256 !== null ? { bodySha256: row.body_sha256 } : {}),
     finalPosted: row.final_posted,
   };
@@ -812,7 +816,7 @@ export async function milestoneCurrency(
 export async function storedCheckRun(
   db: Queryable,
   params: { installationId: number; repositoryId: number; number: number },
-): Promise<{ headSha: string; checkRunId: number } | undefined> {
+): Promise<{ headSha: string; checkRunId: string } | undefined> {
   const { rows } = await db.query<{ head_sha: string; check_run_id: string | null }>(
     `SELECT head_sha, check_run_id::text FROM pull_requests
      WHERE installation_id = $1 AND repository_id = $2 AND number = $3`,
@@ -820,6 +824,6 @@ export async function storedCheckRun(
   );
   const row = rows[0];
   return row?.check_run_id != null
-    ? { headSha: row.head_sha, checkRunId: Number(row.check_run_id) }
+    ? { headSha: row.head_sha, checkRunId: row.check_run_id }
     : undefined;
 }

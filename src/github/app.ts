@@ -207,6 +207,13 @@ export function createCostValueApp(options: CostValueOptions = {}): ApplicationF
       options.onEvaluated?.(outcome, target);
       const key = `${target.owner}/${target.repo}#${target.number}`.toLowerCase();
       const where = `${target.owner}/${target.repo}#${target.number}`;
+      if (outcome.kind === "published" && outcome.ignoredErrors.length > 0) {
+        // partial GraphQL answers are normal on GitHub (ids beyond 32 bits, an optional part)
+        log.debug(
+          { pr: `${target.owner}/${target.repo}#${target.number}`, errors: outcome.ignoredErrors },
+          "cost-value: GitHub's answer had errors the evaluation could do without",
+        );
+      }
       if (outcome.kind === "published") {
         recent.add(key, outcome.headSha);
         log.info(
@@ -277,6 +284,7 @@ export function createCostValueApp(options: CostValueOptions = {}): ApplicationF
                 repo: job.repo,
                 number: job.number,
                 headSha: job.headSha,
+                repositoryId: job.repositoryId,
                 ...(job.headSha === target.headSha && target.bodyHint !== undefined
                   ? { bodyHint: target.bodyHint }
                   : {}),
@@ -324,7 +332,13 @@ export function createCostValueApp(options: CostValueOptions = {}): ApplicationF
               local.run(`${job.owner}/${job.repo}#${job.number}`.toLowerCase(), () =>
                 runOne(
                   api,
-                  { owner: job.owner, repo: job.repo, number: job.number, headSha: job.headSha },
+                  {
+                    owner: job.owner,
+                    repo: job.repo,
+                    number: job.number,
+                    headSha: job.headSha,
+                    repositoryId: job.repositoryId,
+                  },
                   log,
                 ),
               ),
@@ -369,6 +383,7 @@ export function createCostValueApp(options: CostValueOptions = {}): ApplicationF
         number: pr.number,
         headSha: pr.head.sha,
         bodyHint: pr.body ?? "",
+        repositoryId: repository.id,
       });
     });
     const isOurs = (appIdInPayload: number | undefined): boolean =>
@@ -399,7 +414,9 @@ export function createCostValueApp(options: CostValueOptions = {}): ApplicationF
           { owner, repo, sha },
         );
       }
-      for (const number of numbers) await evaluate(context, { owner, repo, number, headSha: sha });
+      for (const number of numbers) {
+        await evaluate(context, { owner, repo, number, headSha: sha, repositoryId: repository.id });
+      }
     }
 
     app.on(["check_suite.requested", "check_suite.rerequested"], async (context) => {

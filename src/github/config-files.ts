@@ -182,7 +182,7 @@ export async function fetchConfigFile(graphql: GraphqlFn, at: FileLocation): Pro
     CONFIG_FILE_QUERY,
     { owner: at.owner, repo: at.repo, expression: `HEAD:${at.path}` },
     describeLocation(at),
-    () => true,
+    { optional: () => true },
   );
   const blob = result.found ? result.data?.repository?.config : undefined;
   return {

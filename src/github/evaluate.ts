@@ -10,6 +10,8 @@ import { renderConfigProblems, renderEvaluationFailure } from "../core/render-no
 import { parseValueSection } from "../core/value.js";
 import { evaluatePullRequest, type Verdict } from "../core/verdict.js";
 import { storedCheckRun } from "../db/ledger.js";
+import type { GitHubId } from "./github-id.js";
+import type { GraphqlErrorEntry } from "./graphql-errors.js";
 import { type LedgerScope, readWorkItem, recordEvaluation } from "./ledger-sync.js";
 import {
   type CheckConclusion,
@@ -20,7 +22,7 @@ import {
 } from "./publish-check.js";
 import { readIssue, readPullRequest } from "./read.js";
 import type { RollupAction } from "./rollups.js";
-import type { GraphqlFn, PullRequestSnapshot } from "./snapshot.js";
+import type { ExistingCheckRun, GraphqlFn, PullRequestSnapshot } from "./snapshot.js";
 
 export interface GitHubApi extends ChecksApi {
   graphql: GraphqlFn;
@@ -34,6 +36,8 @@ export interface EvaluationTarget {
   headSha: string;
   /** The PR body from the webhook payload, when it has one: lets the read fetch the `Issue:` issue. */
   bodyHint?: string;
+  /** The repository's id from the webhook payload (GraphQL's `databaseId` is only 32-bit). */
+  repositoryId?: number;
 }
 
 export interface EvaluationSettings {
@@ -48,7 +52,7 @@ export type EvaluationOutcome =
   | {
       kind: "published";
       conclusion: CheckConclusion;
-      checkRunId: number;
+      checkRunId: GitHubId;
       action: "created" | "updated";
       headSha: string;
       verdict?: Verdict;
@@ -57,6 +61,8 @@ export type EvaluationOutcome =
       /** What the milestone rollups did (with a ledger). */
       rollups: RollupAction[];
       timings: EvaluationTimings;
+      /** GraphQL errors beside the data that the evaluation could do without (debug log). */
+      ignoredErrors: GraphqlErrorEntry[];
     }
   | { kind: "failed"; error: unknown; requests: number; timings: EvaluationTimings };
 
@@ -124,6 +130,7 @@ export async function evaluateAndPublish(
         repo,
         number: target.number,
         headSha: target.headSha,
+        ...(target.repositoryId !== undefined ? { repositoryId: target.repositoryId } : {}),
         ...(hint !== undefined ? { issueHint: absolute(hint, owner, repo) } : {}),
       }),
     );
@@ -138,40 +145,42 @@ export async function evaluateAndPublish(
 
   const headSha = snapshot.headSha;
   try {
-    // A stale event (the PR moved on): evaluate the current head, find its run with REST.
-    let runs = snapshot.checkRuns;
-    if (snapshot.checkRunsSha !== headSha) {
-      const name = snapshot.config.ok ? snapshot.config.config["check-name"] : "cost/value";
-      // the ledger remembers the run of the head it recorded last; else ask GitHub
-      const stored =
-        ledger !== undefined
-          ? await clock.time("ledger", () =>
-              storedCheckRun(ledger.pool, {
-                installationId: ledger.installationId,
-                repositoryId: snapshot.repository.id,
-                number: snapshot.number,
-              }),
-            )
-          : undefined;
-      if (stored?.headSha === headSha) {
-        runs = [
-          {
-            id: stored.checkRunId,
-            name,
-            status: "completed",
-            ...(settings.appId !== undefined ? { appId: settings.appId } : {}),
-          },
-        ];
-      } else {
-        runs = await clock.time("read", () =>
-          listOwnRuns(api, { owner, repo, sha: headSha, name, appId: settings.appId }),
-        );
-        requests++;
-      }
+    // Our run on the head commit: the id the ledger kept from the POST that created it; else what
+    // the read saw (maybe without a usable id: the publisher then looks it up); for a stale event
+    // (the PR moved on since), one REST look-up on the current head.
+    const name = snapshot.config.ok
+      ? snapshot.config.config["check-name"]
+      : DEFAULT_CONFIG["check-name"];
+    const stored =
+      ledger !== undefined
+        ? await clock.time("ledger", () =>
+            storedCheckRun(ledger.pool, {
+              installationId: ledger.installationId,
+              repositoryId: snapshot.repository.id,
+              number: snapshot.number,
+            }),
+          )
+        : undefined;
+    let runs: ExistingCheckRun[];
+    if (stored?.headSha === headSha) {
+      runs = [
+        {
+          id: stored.checkRunId,
+          name,
+          status: "completed",
+          ...(settings.appId !== undefined ? { appId: settings.appId } : {}),
+        },
+      ];
+    } else if (snapshot.checkRunsSha === headSha) {
+      runs = snapshot.checkRuns;
+    } else {
+      runs = await clock.time("read", () =>
+        listOwnRuns(api, { owner, repo, sha: headSha, name, appId: settings.appId }),
+      );
+      requests++;
     }
 
     if (!snapshot.config.ok) {
-      const name = DEFAULT_CONFIG["check-name"];
       const problems = snapshot.config.problems;
       const files = snapshot.config.files;
       const output = clock.timeSync("render", () =>
@@ -205,6 +214,7 @@ export async function evaluateAndPublish(
         requests,
         rollups: [],
         timings: clock.timings,
+        ignoredErrors: snapshot.ignoredErrors,
       };
     }
     const config = snapshot.config.config;
@@ -253,7 +263,6 @@ export async function evaluateAndPublish(
         valueHeading: config.value.heading,
       }),
     );
-    const name = config["check-name"];
     const { requests: writes, ...result } = await clock.time("publish", () =>
       publishCheckRun(api, {
         owner,
@@ -293,6 +302,7 @@ export async function evaluateAndPublish(
       requests,
       rollups,
       timings: clock.timings,
+      ignoredErrors: snapshot.ignoredErrors,
     };
   } catch (error) {
     requests++;

@@ -3,6 +3,16 @@
  * needs; the others page commits beyond 100, follow `_extends`, fetch an issue the first read
  * could not know about, and find the PR of a commit. A test validates every document against
  * GitHub's published schema (@octokit/graphql-schema).
+ *
+ * Ids: GraphQL's `Int` is 32-bit, and GitHub's ids are not. Every `databaseId` asked for here may
+ * come back `null` beside an error ("Int cannot represent non 32-bit signed integer value"):
+ * - `PullRequest.fullDatabaseId` (a `BigInt`, a string in JSON) replaces its `databaseId`;
+ * - `Repository.databaseId` (no `fullDatabaseId` in the schema; ~1.3×10^9 today) is used when
+ *   present, else the id from the webhook payload;
+ * - `App.databaseId` (~10^6) tells our check suite from others; when absent, the run is not ours;
+ * - `CheckRun.databaseId` (~3×10^10 on github.com: null there) is only a hint. The id of our run
+ *   is the one the ledger kept from the `POST` that created it; a run seen here without a usable
+ *   id is looked up with one REST call before it is updated (`publish-check.ts`).
  */
 
 const COMMIT_FIELDS = `
@@ -29,7 +39,7 @@ query CostValuePullRequest(
     defaultBranchRef { name }
     config: object(expression: $configExpression) { ... on Blob { text isTruncated } }
     pullRequest(number: $number) {
-      databaseId
+      fullDatabaseId
       number
       title
       body

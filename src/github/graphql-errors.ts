@@ -1,24 +1,43 @@
 /**
  * Sorting GraphQL failures. `octokit.graphql` throws a `GraphqlResponseError` (with `errors` and
  * the partial `data`) whenever GitHub's answer has `errors`, even when most of the data is there.
- * Our documents ask for optional things in the same request as required ones (the owner's
- * `.github` repository, a hinted issue in another repository), so a "not found" or "forbidden" on
- * an optional path must not cost us the rest of the answer; anything else must fail loudly.
+ * Partial answers are normal on GitHub: our documents ask for optional things in the same request
+ * as required ones (the owner's `.github` repository, a hinted issue in another repository), and
+ * GitHub answers `null` plus an error for any `Int` id beyond 2^31 (`databaseId`). So an error on
+ * an optional path or on a field the reader can do without costs only that part of the answer
+ * (logged at debug by the caller); anything else fails loudly.
  */
 import type { GraphqlFn } from "./snapshot.js";
-
 export interface GraphqlErrorEntry {
   type?: string;
   path?: readonly (string | number)[];
   message?: string;
 }
 
+/**
+ * Which errors a reader can do without. `optional`: a part that may be absent (not found or
+ * forbidden there leaves it `null`). `nullable`: a field read as "unknown" when GitHub could not
+ * give it, whatever the error (every `databaseId` is, see {@link isDatabaseIdPath}).
+ */
+export interface ErrorTolerance {
+  optional?: (path: readonly (string | number)[]) => boolean;
+  nullable?: (path: readonly (string | number)[]) => boolean;
+}
+
+/**
+ * A `databaseId` field (an `Int`): GitHub answers `null` and "Int cannot represent non 32-bit
+ * signed integer value" for ids beyond 2^31, which every reader must treat as an unknown id.
+ */
+export function isDatabaseIdPath(path: readonly (string | number)[]): boolean {
+  return path.at(-1) === "databaseId";
+}
+
 /** What a failed GraphQL call was. */
 export type GraphqlFailure =
   /** No GraphQL `errors`: HTTP status, network, abort. Rethrow unchanged (the caller retries). */
   | { kind: "transport" }
-  /** Only missing/forbidden errors on optional paths, with data: use the data. */
-  | { kind: "partial"; data: unknown }
+  /** Only errors the reader tolerates, with data: use the data (`ignored`: for a debug log). */
+  | { kind: "partial"; data: unknown; ignored: GraphqlErrorEntry[] }
   /** Something required is missing or forbidden (e.g. the pull request). */
   | { kind: "missing"; errors: GraphqlErrorEntry[] }
   /** Any other GraphQL error (rate limit, timeout, a field GitHub rejects). */
@@ -47,17 +66,21 @@ function toEntry(value: unknown): GraphqlErrorEntry {
  */
 export function classifyGraphqlFailure(
   error: unknown,
-  isOptional: (path: readonly (string | number)[]) => boolean,
+  tolerance: ErrorTolerance = {},
 ): GraphqlFailure {
   const raw = error !== null && typeof error === "object" ? (error as Record<string, unknown>) : {};
   if (!Array.isArray(raw.errors) || raw.errors.length === 0) return { kind: "transport" };
   const errors = raw.errors.map(toEntry);
-  const blocking = errors.filter(
-    (e) => !(isMissing(e) && e.path !== undefined && isOptional(e.path)),
-  );
+  const tolerated = (e: GraphqlErrorEntry): boolean => {
+    const path = e.path;
+    if (path === undefined || path.length === 0) return false;
+    if (isDatabaseIdPath(path) || tolerance.nullable?.(path) === true) return true;
+    return isMissing(e) && tolerance.optional?.(path) === true;
+  };
+  const blocking = errors.filter((e) => !tolerated(e));
   if (blocking.length === 0) {
     return raw.data !== null && typeof raw.data === "object"
-      ? { kind: "partial", data: raw.data }
+      ? { kind: "partial", data: raw.data, ignored: errors }
       : { kind: "missing", errors };
   }
   return blocking.every(isMissing)
@@ -70,30 +93,38 @@ export class GraphqlReadError extends Error {
   override name = "GraphqlReadError";
 }
 
-export type QueryResult<T> = { found: true; data: T } | { found: false; cause: unknown };
+export type QueryResult<T> =
+  | {
+      found: true;
+      data: T;
+      /** Errors GitHub gave beside the data that the reader could do without (log at debug). */
+      ignored: GraphqlErrorEntry[];
+    }
+  | { found: false; cause: unknown };
 
 /**
- * Send a document. Data comes back also when only optional parts are missing; `found: false`
- * when something required is missing or forbidden (`cause`: what `graphql()` threw). Transport
- * errors pass unchanged (the caller retries them); any other GraphQL error throws a
- * `GraphqlReadError` naming `what`, with GitHub's error as `cause`.
+ * Send a document. Data comes back also when GitHub's errors touch only what `tolerance` allows
+ * (and any `databaseId`); `found: false` when something required is missing or forbidden
+ * (`cause`: what `graphql()` threw). Transport errors pass unchanged (the caller retries them);
+ * any other GraphQL error throws a `GraphqlReadError` naming `what`, with GitHub's error as
+ * `cause`.
  */
 export async function queryAllowingMissing<T>(
   graphql: GraphqlFn,
   document: string,
   variables: Record<string, unknown>,
   what: string,
-  isOptional: (path: readonly (string | number)[]) => boolean,
+  tolerance: ErrorTolerance,
 ): Promise<QueryResult<T>> {
   try {
-    return { found: true, data: (await graphql(document, variables)) as T };
+    return { found: true, data: (await graphql(document, variables)) as T, ignored: [] };
   } catch (error) {
-    const failure = classifyGraphqlFailure(error, isOptional);
+    const failure = classifyGraphqlFailure(error, tolerance);
     switch (failure.kind) {
       case "transport":
         throw error;
       case "partial":
-        return { found: true, data: failure.data as T };
+        return { found: true, data: failure.data as T, ignored: failure.ignored };
       case "missing":
         return { found: false, cause: error };
       case "failed":

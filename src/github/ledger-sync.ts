@@ -83,7 +83,7 @@ export function toRecord(params: {
   verdict: EvaluatedVerdict;
   linkedIssues: readonly LinkedIssue[];
   currency: string;
-  checkRunId: number;
+  checkRunId: string;
   evaluatedAt: Date;
 }): PullRequestRecord {
   const { snapshot: s, verdict: v } = params;
@@ -95,7 +95,7 @@ export function toRecord(params: {
     installationId: params.installationId,
     repository: { id: s.repository.id, owner: s.repository.owner, name: s.repository.repo },
     number: s.number,
-    githubId: s.id,
+    ...(s.id !== undefined ? { githubId: s.id } : {}),
     title: s.title,
     author: s.author,
     state: s.state,
@@ -156,7 +156,7 @@ export async function recordEvaluation(
     verdict: Verdict;
     linkedIssues: readonly LinkedIssue[];
     config: Config;
-    checkRunId: number;
+    checkRunId: string;
     evaluatedAt: Date;
     appId?: number;
     now: () => Date;

@@ -1,9 +1,10 @@
 /**
  * Publishing the check run: exactly one write per evaluation. A run already on the head commit
  * (ours, same name) is updated in place; otherwise one is created. The caller passes what the
- * read already knows about existing runs, so no extra request is needed to find them.
+ * read and the ledger already know about our run, so no extra request is needed to find it.
  */
 import type { CheckOutput } from "../core/render.js";
+import { type GitHubId, toGitHubId } from "./github-id.js";
 import { isUncertainWrite } from "./resilience.js";
 import type { ExistingCheckRun } from "./snapshot.js";
 
@@ -30,9 +31,12 @@ export interface PublishParams {
 }
 
 export interface PublishResult {
-  checkRunId: number;
+  checkRunId: GitHubId;
   action: "created" | "updated";
-  /** Requests made (1, or up to 3 when a create failed uncertainly and was found, then updated). */
+  /**
+   * Requests made: 1 in the common case; 2 when our run had to be looked up first (its id was
+   * unknown or stale); up to 3 when a create failed uncertainly and was looked up, then updated.
+   */
   requests: number;
 }
 
@@ -43,7 +47,16 @@ function outputFields(output: CheckOutput): Record<string, string> {
     : { title: output.title, summary: output.summary, text: output.text };
 }
 
+const statusOf = (error: unknown): unknown => (error as { status?: unknown } | undefined)?.status;
+
+/**
+ * Create or update our run on the head commit, never both and never twice: a run whose id is
+ * known is updated (PATCH with that id, nothing else); a run known to exist without a usable id,
+ * or whose id GitHub no longer knows (404), is looked up by name and app with one REST call and
+ * updated; a create is made only when no run of ours is there.
+ */
 export async function publishCheckRun(api: ChecksApi, p: PublishParams): Promise<PublishResult> {
+  let requests = 0;
   const body = {
     owner: p.owner,
     repo: p.repo,
@@ -54,61 +67,85 @@ export async function publishCheckRun(api: ChecksApi, p: PublishParams): Promise
     external_id: p.externalId,
     output: outputFields(p.output),
   };
-  const update = async (id: number): Promise<void> => {
+  const update = async (id: GitHubId): Promise<PublishResult> => {
+    requests++;
     await api.request("PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}", {
       ...body,
       check_run_id: id,
     });
+    return { checkRunId: id, action: "updated", requests };
   };
-  if (p.existing !== undefined) {
-    await update(p.existing.id);
-    return { checkRunId: p.existing.id, action: "updated", requests: 1 };
-  }
-  const create = async (): Promise<number> => {
+  const lookUp = async (): Promise<GitHubId | undefined> => {
+    requests++;
+    const runs = await listOwnRuns(api, {
+      owner: p.owner,
+      repo: p.repo,
+      sha: p.headSha,
+      name: p.name,
+      appId: p.appId,
+    });
+    return findOwnRun(runs, p.name, p.appId)?.id;
+  };
+  const create = async (): Promise<PublishResult> => {
+    requests++;
     const response = await api.request("POST /repos/{owner}/{repo}/check-runs", {
       ...body,
       head_sha: p.headSha,
       started_at: p.completedAt.toISOString(),
     });
-    const id = (response.data as { id?: unknown }).id;
-    return typeof id === "number" ? id : 0;
+    const id = toGitHubId((response.data as { id?: unknown }).id) ?? (await lookUp());
+    if (id === undefined) {
+      throw new Error(
+        `GitHub answered the check run's create for ${p.owner}/${p.repo}@${p.headSha} without an id, and no run named "${p.name}" is listed on that commit`,
+      );
+    }
+    return { checkRunId: id, action: "created", requests };
   };
+
+  let mayExist = p.existing !== undefined;
+  if (p.existing?.id !== undefined) {
+    try {
+      return await update(p.existing.id);
+    } catch (error) {
+      // an id GitHub does not know (a stale record): find the real run instead
+      if (statusOf(error) !== 404) throw error;
+      mayExist = true;
+    }
+  }
+  if (mayExist) {
+    const found = await lookUp();
+    if (found !== undefined) return update(found);
+  }
   try {
-    return { checkRunId: await create(), action: "created", requests: 1 };
+    return await create();
   } catch (error) {
     if (!isUncertainWrite(error)) throw error;
     // the create may have happened before the failure: find it, then update; create only if absent
-    const found = findOwnRun(
-      await listOwnRuns(api, {
-        owner: p.owner,
-        repo: p.repo,
-        sha: p.headSha,
-        name: p.name,
-        appId: p.appId,
-      }),
-      p.name,
-      p.appId,
-    );
-    if (found !== undefined) {
-      await update(found.id);
-      return { checkRunId: found.id, action: "updated", requests: 3 };
-    }
-    return { checkRunId: await create(), action: "created", requests: 3 };
+    const found = await lookUp();
+    if (found !== undefined) return update(found);
+    return create();
   }
 }
 
-/** Our run among those on a commit: same name, and our app when we know our id. */
+/**
+ * Our run among those on a commit: same name, and our app when we know our id. A run of that
+ * name whose app GitHub did not give is returned without its id: it may be ours, and only a
+ * look-up by app can tell.
+ */
 export function findOwnRun(
   runs: readonly ExistingCheckRun[],
   name: string,
   appId: number | undefined,
 ): ExistingCheckRun | undefined {
-  return runs.find((r) => r.name === name && (appId === undefined || r.appId === appId));
+  const ours = runs.find((r) => r.name === name && (appId === undefined || r.appId === appId));
+  if (ours !== undefined) return ours;
+  const unknown = runs.find((r) => r.name === name && r.appId === undefined);
+  return unknown !== undefined ? { name: unknown.name, status: unknown.status } : undefined;
 }
 
 /**
  * Find our runs on a commit with REST, for the paths where the GraphQL read did not (a stale
- * event whose head moved on, or a read that failed).
+ * event whose head moved on, a run id GraphQL could not give, or a read that failed).
  */
 export async function listOwnRuns(
   api: ChecksApi,
@@ -125,13 +162,15 @@ export async function listOwnRuns(
   const runs = (response.data as { check_runs?: unknown[] }).check_runs ?? [];
   return runs.flatMap((raw) => {
     const r = raw as { id?: unknown; name?: unknown; status?: unknown; app?: { id?: unknown } };
-    if (typeof r.id !== "number" || typeof r.name !== "string") return [];
+    const id = toGitHubId(r.id);
+    if (id === undefined || typeof r.name !== "string") return [];
+    const appId = r.app?.id;
     return [
       {
-        id: r.id,
+        id,
         name: r.name,
         status: typeof r.status === "string" ? r.status : "completed",
-        ...(typeof r.app?.id === "number" ? { appId: r.app.id } : {}),
+        ...(typeof appId === "number" && Number.isSafeInteger(appId) ? { appId } : {}),
       },
     ];
   });

@@ -7,13 +7,14 @@ import type { CommitInput } from "../core/commit.js";
 import { type IssueRef, sameIssue } from "../core/issue-ref.js";
 import type { LinkedIssue } from "../core/verdict.js";
 import { CONFIG_PATH, resolveConfig } from "./config-files.js";
+import { toGitHubId } from "./github-id.js";
 import {
   COMMIT_PULL_REQUESTS_QUERY,
   COMMITS_PAGE_QUERY,
   ISSUE_QUERY,
   PULL_REQUEST_QUERY,
 } from "./graphql-documents.js";
-import { queryAllowingMissing } from "./graphql-errors.js";
+import { type GraphqlErrorEntry, queryAllowingMissing } from "./graphql-errors.js";
 import type { ExistingCheckRun, GraphqlFn, PullRequestSnapshot } from "./snapshot.js";
 
 interface Blob {
@@ -48,13 +49,13 @@ interface IssueNode {
 
 interface PullRequestData {
   repository?: {
-    databaseId?: number;
+    databaseId?: number | null;
     name?: string;
     owner?: { login?: string };
     defaultBranchRef?: { name?: string } | null;
     config?: Blob | null;
     pullRequest?: {
-      databaseId?: number;
+      fullDatabaseId?: string | null;
       number?: number;
       title?: string;
       body?: string | null;
@@ -81,9 +82,11 @@ interface PullRequestData {
       checkSuites?: {
         nodes?:
           | ({
-              app?: { databaseId?: number } | null;
+              app?: { databaseId?: number | null } | null;
               checkRuns?: {
-                nodes?: ({ databaseId?: number; name?: string; status?: string } | null)[] | null;
+                nodes?:
+                  | ({ databaseId?: number | null; name?: string; status?: string } | null)[]
+                  | null;
               } | null;
             } | null)[]
           | null;
@@ -112,6 +115,16 @@ function isOptionalPart(path: readonly (string | number)[]): boolean {
   if (second === "headCommit" || second === "config") return true;
   return second === "pullRequest" && third === "closingIssuesReferences";
 }
+
+/**
+ * Our runs on the head commit are a hint (the ledger and one REST call are the fallbacks): any
+ * error there (a check run id beyond 32 bits, a timeout in the suites) leaves it unknown.
+ */
+const PULL_REQUEST_TOLERANCE = {
+  optional: isOptionalPart,
+  nullable: (path: readonly (string | number)[]) =>
+    path[0] === "repository" && path[1] === "headCommit",
+};
 
 const notFoundMessage = (name: string): string =>
   `${name} could not be read: the repository or pull request was not found, or the app is not installed on it`;
@@ -152,21 +165,27 @@ function toIssue(
   return { ref, body: node.body ?? "", state: node.state === "CLOSED" ? "closed" : "open" };
 }
 
+/**
+ * The runs on the head commit. A run whose `databaseId` GitHub could not give (`null` beyond
+ * 2^31) is kept without an id: it tells that a run exists, so the publisher looks its id up
+ * instead of creating a second one, and never sends a PATCH without an id.
+ */
 function toCheckRuns(data: PullRequestData): ExistingCheckRun[] {
   const suites = data.repository?.headCommit?.checkSuites?.nodes ?? [];
   return suites.flatMap((suite) =>
-    (suite?.checkRuns?.nodes ?? []).flatMap((run) =>
-      run?.databaseId !== undefined && run.name !== undefined
-        ? [
-            {
-              id: run.databaseId,
-              name: run.name,
-              status: (run.status ?? "COMPLETED").toLowerCase(),
-              ...(suite?.app?.databaseId !== undefined ? { appId: suite.app.databaseId } : {}),
-            },
-          ]
-        : [],
-    ),
+    (suite?.checkRuns?.nodes ?? []).flatMap((run) => {
+      if (typeof run?.name !== "string") return [];
+      const id = toGitHubId(run.databaseId);
+      const appId = suite?.app?.databaseId;
+      return [
+        {
+          ...(id !== undefined ? { id } : {}),
+          name: run.name,
+          status: (run.status ?? "COMPLETED").toLowerCase(),
+          ...(typeof appId === "number" && Number.isSafeInteger(appId) ? { appId } : {}),
+        },
+      ];
+    }),
   );
 }
 
@@ -176,6 +195,11 @@ export interface ReadParams {
   number: number;
   /** The head SHA of the event: our check runs on it are read in the same request. */
   headSha: string;
+  /**
+   * The repository's id from the webhook payload: used when GraphQL cannot give it (its
+   * `databaseId` is a 32-bit `Int`).
+   */
+  repositoryId?: number;
   /**
    * An issue to read in the same request (the `Issue:` field of the payload's body); without
    * owner/repo it is in the pull request's repository.
@@ -208,11 +232,12 @@ export async function readPullRequest(
       issueNumber: hint?.number ?? 0,
     },
     name,
-    isOptionalPart,
+    PULL_REQUEST_TOLERANCE,
   );
   if (!result.found)
     throw new PullRequestNotFoundError(notFoundMessage(name), { cause: result.cause });
   const data = result.data;
+  const ignoredErrors: GraphqlErrorEntry[] = [...result.ignored];
   let requests = 1;
   const repository = data?.repository;
   const pr = repository?.pullRequest;
@@ -226,17 +251,12 @@ export async function readPullRequest(
   while (page?.hasNextPage === true && typeof page.endCursor === "string") {
     const next = await queryAllowingMissing<{
       repository?: { pullRequest?: { commits?: CommitConnection } | null } | null;
-    }>(
-      graphql,
-      COMMITS_PAGE_QUERY,
-      { owner, repo, number, cursor: page.endCursor },
-      name,
-      () => false,
-    );
+    }>(graphql, COMMITS_PAGE_QUERY, { owner, repo, number, cursor: page.endCursor }, name, {});
     // the PR vanished between two pages (deleted repository, uninstalled app)
     if (!next.found)
       throw new PullRequestNotFoundError(notFoundMessage(name), { cause: next.cause });
     requests++;
+    ignoredErrors.push(...next.ignored);
     const connection = next.data?.repository?.pullRequest?.commits;
     commits.push(...(connection?.nodes ?? []).flatMap(toCommit));
     page = connection?.pageInfo;
@@ -291,15 +311,25 @@ export async function readPullRequest(
   requests += configRequests;
 
   const milestone = pr.milestone;
+  const repositoryId =
+    typeof repository.databaseId === "number" && Number.isSafeInteger(repository.databaseId)
+      ? repository.databaseId
+      : params.repositoryId;
+  if (repositoryId === undefined) {
+    throw new Error(
+      `${name} could not be read: GitHub gave no id for the repository (its GraphQL databaseId is null) and the event carried none`,
+    );
+  }
+  const pullRequestId = toGitHubId(pr.fullDatabaseId);
   return {
     repository: {
       owner: repository.owner?.login ?? owner,
       repo: repository.name ?? repo,
-      id: repository.databaseId ?? 0,
+      id: repositoryId,
       defaultBranch: repository.defaultBranchRef?.name ?? "main",
     },
     number: pr.number ?? number,
-    id: pr.databaseId ?? 0,
+    ...(pullRequestId !== undefined ? { id: pullRequestId } : {}),
     title: pr.title ?? "",
     body: pr.body ?? "",
     url: pr.url ?? "",
@@ -328,6 +358,7 @@ export async function readPullRequest(
     checkRuns: toCheckRuns(data),
     checkRunsSha: params.headSha,
     requests,
+    ignoredErrors,
   };
 }
 
@@ -341,7 +372,7 @@ export async function readIssue(
     ISSUE_QUERY,
     { owner: ref.owner, repo: ref.repo, number: ref.number },
     `${ref.owner}/${ref.repo}#${ref.number}`,
-    () => true,
+    { optional: () => true },
   );
   if (!result.found) return undefined;
   const node = result.data?.repository?.issue;
@@ -379,7 +410,7 @@ export async function findPullRequestsForCommit(
       search: `repo:${params.owner}/${params.repo} is:pr is:open ${params.sha}`,
     },
     `the pull requests of ${params.owner}/${params.repo}@${params.sha}`,
-    () => true,
+    { optional: () => true },
   );
   if (!result.found) return [];
   const data = result.data;

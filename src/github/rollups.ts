@@ -9,6 +9,7 @@ import { createHash } from "node:crypto";
 import type pg from "pg";
 import { renderRollup, rollupMarker } from "../core/rollup.js";
 import { readRollup, readRollupPost, saveRollupPost, withMilestoneLock } from "../db/ledger.js";
+import { type GitHubId, toGitHubId } from "./github-id.js";
 import type { ChecksApi } from "./publish-check.js";
 
 export const ROLLUP_LABEL = "cost-value";
@@ -70,7 +71,7 @@ async function findRollupComment(
   target: RollupTarget,
   issueNumber: number,
   appId: number | undefined,
-): Promise<number | undefined> {
+): Promise<GitHubId | undefined> {
   const marker = rollupMarker(target.repository.id, target.milestoneNumber);
   const response = await api.request("GET /repos/{owner}/{repo}/issues/{issue_number}/comments", {
     owner: target.repository.owner,
@@ -78,8 +79,9 @@ async function findRollupComment(
     issue_number: issueNumber,
     per_page: 100,
   });
-  const comments = response.data as ({ id: number; body?: string } & GitHubAuthored)[];
-  return comments.find((c) => c.body?.startsWith(marker) === true && writtenByUs(c, appId))?.id;
+  const comments = response.data as ({ id: unknown; body?: string } & GitHubAuthored)[];
+  const found = comments.find((c) => c.body?.startsWith(marker) === true && writtenByUs(c, appId));
+  return toGitHubId(found?.id);
 }
 
 /**
@@ -179,7 +181,7 @@ export async function refreshRollup(
           body,
         },
       );
-      commentId = (created.data as { id: number }).id;
+      commentId = toGitHubId((created.data as { id?: unknown }).id);
       action = "created";
     }
     await saveRollupPost(db, {

@@ -7,6 +7,8 @@ import type { Config } from "../config/schema.js";
 import type { CommitInput } from "../core/commit.js";
 import type { IssueRef } from "../core/issue-ref.js";
 import type { LinkedIssue } from "../core/verdict.js";
+import type { GitHubId } from "./github-id.js";
+import type { GraphqlErrorEntry } from "./graphql-errors.js";
 
 /** `octokit.graphql`: a query document and its variables, resolving to the `data` object. */
 export type GraphqlFn = (query: string, variables?: Record<string, unknown>) => Promise<unknown>;
@@ -29,10 +31,13 @@ export interface MilestoneInfo {
 }
 
 export interface ExistingCheckRun {
-  /** REST id (`databaseId`), used to update the run. */
-  id: number;
+  /**
+   * The REST id, used to update the run; absent when GitHub could not say (GraphQL answers
+   * `databaseId: null` for ids beyond 2^31): the run exists, and its id must be looked up.
+   */
+  id?: GitHubId;
   name: string;
-  /** The app that owns the run (`databaseId` of the check suite's app). */
+  /** The app that owns the run (`databaseId` of the check suite's app), when known. */
   appId?: number;
   status: string;
 }
@@ -58,8 +63,8 @@ export type ConfigResolution =
 export interface PullRequestSnapshot {
   repository: RepositoryInfo;
   number: number;
-  /** REST id of the pull request (`databaseId`). */
-  id: number;
+  /** REST id of the pull request (GraphQL's `fullDatabaseId`), when GitHub gave it. */
+  id?: GitHubId;
   title: string;
   body: string;
   url: string;
@@ -85,4 +90,6 @@ export interface PullRequestSnapshot {
   checkRunsSha: string;
   /** GitHub API requests this read made (GraphQL documents sent). */
   requests: number;
+  /** GraphQL errors beside the data that the read could do without (for a debug log). */
+  ignoredErrors: GraphqlErrorEntry[];
 }

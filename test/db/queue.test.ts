@@ -34,12 +34,13 @@ const timings = { read: 0, evaluate: 0, render: 0, publish: 0, ledger: 0 };
 const published: EvaluationOutcome = {
   kind: "published",
   conclusion: "success",
-  checkRunId: 1,
+  checkRunId: "30000000001",
   action: "created",
   headSha: "a".repeat(40),
   requests: 2,
   rollups: [],
   timings,
+  ignoredErrors: [],
 };
 const worker = (name: string, settings: Partial<typeof DEFAULT_QUEUE_SETTINGS> = {}) =>
   new EvaluationQueue(db.pool, { ...DEFAULT_QUEUE_SETTINGS, worker: name, ...settings });

@@ -191,9 +191,9 @@ describe("readPullRequest", () => {
     fake.addCheckRun(pr.headSha, { id: 57, name: "cost/value", appId: 1001, status: "queued" });
     const s = await read(graphql, pr.headSha);
     expect(s.checkRuns).toEqual([
-      { id: 55, name: "cost/value", appId: 1001, status: "completed" },
-      { id: 57, name: "cost/value", appId: 1001, status: "queued" },
-      { id: 56, name: "ci", appId: 2, status: "in_progress" },
+      { id: "55", name: "cost/value", appId: 1001, status: "completed" },
+      { id: "57", name: "cost/value", appId: 1001, status: "queued" },
+      { id: "56", name: "ci", appId: 2, status: "in_progress" },
     ]);
     expect(s.checkRunsSha).toBe(pr.headSha);
   });

@@ -1,7 +1,7 @@
 import { ProbotOctokit } from "probot";
 import { describe, expect, it } from "vitest";
 import { applyResilience, DEFAULT_RETRY_POLICY } from "../../src/github/resilience.js";
-import { readBody, wantsRawBody } from "../../src/github/response-body.js";
+import { parseJson, readBody, wantsRawBody } from "../../src/github/response-body.js";
 
 const stream = (text: string) => new Response(text).body;
 
@@ -78,13 +78,28 @@ describe("an Octokit with the retry policy applied", () => {
     expect(graphql.viewer.login).toBe("octo");
   });
 
-  it("parses with JSON.parse, not Octokit's BigInt-preserving parser (ids beyond 2^53 do not exist on GitHub)", async () => {
-    const octokit = answering('{"id":9007199254740993}', "application/json");
+  it("parses with JSON.parse, and keeps an integer beyond 2^53 exact (a bigint) as Octokit would", async () => {
+    const today = answering('{"id":30123456789,"sha":"1234567890123456789"}', "application/json");
+    applyResilience(today, DEFAULT_RETRY_POLICY);
+    const small = (await today.request("GET /")).data as unknown as { id: unknown; sha: unknown };
+    expect(small).toEqual({ id: 30123456789, sha: "1234567890123456789" });
+
+    const octokit = answering('{"id":9007199254740993,"n":[1,18446744073709551]}', "application/json");
     const plain = await octokit.request("GET /");
     expect(typeof (plain.data as unknown as { id: unknown }).id).toBe("bigint"); // Octokit's own parser
     applyResilience(octokit, DEFAULT_RETRY_POLICY);
-    const parsed = await octokit.request("GET /");
-    expect(typeof (parsed.data as unknown as { id: unknown }).id).toBe("number");
+    const parsed = (await octokit.request("GET /")).data as unknown as { id: unknown; n: unknown };
+    expect(parsed.id).toBe(9007199254740993n);
+    expect(parsed.n).toEqual([1, 18446744073709551n]);
+  });
+
+  it("parseJson: the fast parser unless a 16-digit integer may have lost digits", () => {
+    expect(parseJson('{"id":1,"x":[2]}')).toEqual({ id: 1, x: [2] });
+    expect(parseJson('{"id": 9007199254740993}')).toEqual({ id: 9007199254740993n });
+    expect(parseJson("[9007199254740993]")).toEqual([9007199254740993n]);
+    // digits inside a string stay a string (the slow path may run; the result is the same)
+    expect(parseJson('{"m":"a,1234567890123456789"}')).toEqual({ m: "a,1234567890123456789" });
+    expect(() => parseJson("<html>")).toThrow();
   });
 
   it("still streams a body a caller asked to read raw", async () => {

@@ -367,7 +367,7 @@ export class FakeGitHub {
           pr === undefined
             ? null
             : {
-                databaseId: pr.databaseId ?? 5000 + pr.number,
+                fullDatabaseId: String(pr.databaseId ?? 5000 + pr.number),
                 number: pr.number,
                 title: pr.title ?? "A pull request",
                 body: pr.body,

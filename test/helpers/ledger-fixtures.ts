@@ -28,7 +28,7 @@ export function pr(
     installationId: INSTALLATION,
     repository: REPO,
     number,
-    githubId: 10_000 + number,
+    githubId: String(2_600_000_000 + number),
     title: `PR ${number}`,
     author: "dev",
     state: "open",
@@ -48,7 +48,7 @@ export function pr(
     agentCommitsWithoutCost: 0,
     unpricedModels: [],
     conclusion: "success",
-    checkRunId: 900 + number,
+    checkRunId: String(30_000_000_000 + number),
     evaluatedAt: new Date("2026-11-20T10:00:00Z"),
     models: [
       {
