@@ -509,10 +509,11 @@ async function reconcileRepository(params: {
     const result: CheckResult =
       outcome.action === "created"
         ? "created"
-        : before !== undefined &&
-            before.checkRunId === outcome.checkRunId &&
-            before.headSha === outcome.headSha &&
-            before.conclusion === outcome.conclusion
+        : outcome.action === "unchanged" ||
+            (before !== undefined &&
+              before.checkRunId === outcome.checkRunId &&
+              before.headSha === outcome.headSha &&
+              before.conclusion === outcome.conclusion)
           ? "unchanged"
           : "updated";
     report.checkRuns[result]++;
@@ -528,9 +529,11 @@ async function reconcileRepository(params: {
     const changedRollups = outcome.rollups.filter((a) => a !== "unchanged" && a !== "no-milestone");
     const rollupText = changedRollups.length > 0 ? `, rollup ${changedRollups.join(", ")}` : "";
     const checkText =
-      result === "unchanged"
-        ? `check unchanged (run ${outcome.checkRunId} rewritten)`
-        : `check ${result} (run ${outcome.checkRunId})`;
+      outcome.action === "unchanged"
+        ? `check unchanged (run ${outcome.checkRunId}, nothing written)`
+        : result === "unchanged"
+          ? `check unchanged (run ${outcome.checkRunId} rewritten)`
+          : `check ${result} (run ${outcome.checkRunId})`;
     print(
       `${where}  ${outcome.headSha.slice(0, 7)}  ${outcome.conclusion}  ${checkText}${rollupText}${note}`,
     );

@@ -7,6 +7,15 @@ import type pg from "pg";
 import type { RollupData, RollupPullRequest } from "../core/rollup.js";
 import { type Queryable, withTransaction } from "./transaction.js";
 
+export {
+  type EvaluationState,
+  forgetCheckOutput,
+  forgetPullRequest,
+  type RecordOptions,
+  type RecordResult,
+  readEvaluationState,
+  recordPullRequest,
+} from "./record.js";
 export { type Queryable, withTransaction };
 
 export interface IssueKey {
@@ -160,184 +169,6 @@ export async function deleteMilestone(
     "DELETE FROM rollup_posts WHERE installation_id = $1 AND repository_id = $2 AND milestone_number = $3",
     args,
   );
-}
-
-export interface RecordResult {
-  /** False when the stored record is from a newer read (this one was stale and changed nothing). */
-  recorded: boolean;
-  /** The milestone the PR was in before, when it moved out of it. */
-  previousMilestone?: number;
-}
-
-/** Record one evaluation: the PR's row and its children, recomputed from the source. */
-export async function recordPullRequest(
-  db: Queryable,
-  r: PullRequestRecord,
-): Promise<RecordResult> {
-  // the repository id comes from the evaluation's own GraphQL read: it may claim the repository
-  await upsertRepository(db, r.installationId, r.repository, true);
-  const key = [r.installationId, r.repository.id, r.number];
-  const before = await db.query<{ milestone_number: number | null }>(
-    "SELECT milestone_number FROM pull_requests WHERE installation_id = $1 AND repository_id = $2 AND number = $3",
-    key,
-  );
-  const previous = before.rows[0]?.milestone_number ?? undefined;
-  const moved =
-    previous !== undefined && previous !== null && previous !== (r.milestoneNumber ?? null);
-  const upsert = await db.query(
-    `INSERT INTO pull_requests (installation_id, repository_id, number, github_id, title, author, state, draft,
-       milestone_number, head_sha, currency, value_complete, value_type, worth_micros, budget_micros,
-       worth_origin, budget_origin, issue_owner, issue_repo, issue_number, cost_micros, tokens_input,
-       tokens_output, tokens_cache_read, tokens_cache_write, tokens_unspecified, commit_count,
-       commits_with_cost, agent_commits_without_cost, unpriced_models, conclusion, check_run_id,
-       evaluated_at)
-     VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22,$23,$24,$25,$26,
-       $27,$28,$29,$30,$31,$32,$33)
-     ON CONFLICT (installation_id, repository_id, number) DO UPDATE SET
-       github_id = COALESCE(EXCLUDED.github_id, pull_requests.github_id), title = EXCLUDED.title,
-       author = EXCLUDED.author,
-       state = EXCLUDED.state, draft = EXCLUDED.draft, milestone_number = EXCLUDED.milestone_number,
-       head_sha = EXCLUDED.head_sha, currency = EXCLUDED.currency,
-       value_complete = EXCLUDED.value_complete, value_type = EXCLUDED.value_type,
-       worth_micros = EXCLUDED.worth_micros, budget_micros = EXCLUDED.budget_micros,
-       worth_origin = EXCLUDED.worth_origin, budget_origin = EXCLUDED.budget_origin,
-       issue_owner = EXCLUDED.issue_owner, issue_repo = EXCLUDED.issue_repo,
-       issue_number = EXCLUDED.issue_number, cost_micros = EXCLUDED.cost_micros,
-       tokens_input = EXCLUDED.tokens_input, tokens_output = EXCLUDED.tokens_output,
-       tokens_cache_read = EXCLUDED.tokens_cache_read, tokens_cache_write = EXCLUDED.tokens_cache_write,
-       tokens_unspecified = EXCLUDED.tokens_unspecified, commit_count = EXCLUDED.commit_count,
-       commits_with_cost = EXCLUDED.commits_with_cost,
-       agent_commits_without_cost = EXCLUDED.agent_commits_without_cost,
-       unpriced_models = EXCLUDED.unpriced_models, conclusion = EXCLUDED.conclusion,
-       check_run_id = COALESCE(EXCLUDED.check_run_id, pull_requests.check_run_id),
-       evaluated_at = EXCLUDED.evaluated_at, updated_at = now()
-     WHERE pull_requests.evaluated_at <= EXCLUDED.evaluated_at`,
-    [
-      ...key,
-      r.githubId ?? null,
-      r.title,
-      r.author,
-      r.state,
-      r.draft,
-      r.milestoneNumber ?? null,
-      r.headSha,
-      r.currency,
-      r.valueComplete,
-      r.valueType ?? null,
-      r.worthMicros?.toString() ?? null,
-      r.budgetMicros?.toString() ?? null,
-      r.worthOrigin ?? null,
-      r.budgetOrigin ?? null,
-      r.issue?.owner ?? null,
-      r.issue?.repo ?? null,
-      r.issue?.number ?? null,
-      r.costMicros.toString(),
-      r.tokens.input,
-      r.tokens.output,
-      r.tokens.cacheRead,
-      r.tokens.cacheWrite,
-      r.tokens.unspecified,
-      r.commitCount,
-      r.commitsWithCost,
-      r.agentCommitsWithoutCost,
-      r.unpricedModels,
-      r.conclusion,
-      r.checkRunId ?? null,
-      r.evaluatedAt,
-    ],
-  );
-  if (upsert.rowCount === 0) return { recorded: false };
-
-  // the PR's children are replaced as a whole (recomputed from the source)
-  await db.query(
-    "DELETE FROM pull_request_models WHERE installation_id = $1 AND repository_id = $2 AND number = $3",
-    key,
-  );
-  if (r.models.length > 0) {
-    await db.query(
-      `INSERT INTO pull_request_models (installation_id, repository_id, number, model, priced, cost_micros,
-         tokens_input, tokens_output, tokens_cache_read, tokens_cache_write, tokens_unspecified)
-       SELECT $1, $2, $3, * FROM unnest($4::text[], $5::boolean[], $6::bigint[], $7::bigint[], $8::bigint[],
-         $9::bigint[], $10::bigint[], $11::bigint[])`,
-      [
-        ...key,
-        r.models.map((m) => m.model),
-        r.models.map((m) => m.priced),
-        r.models.map((m) => m.costMicros?.toString() ?? null),
-        r.models.map((m) => m.tokens.input),
-        r.models.map((m) => m.tokens.output),
-        r.models.map((m) => m.tokens.cacheRead),
-        r.models.map((m) => m.tokens.cacheWrite),
-        r.models.map((m) => m.tokens.unspecified),
-      ],
-    );
-  }
-  // Commits are written as a difference: a new head adds one commit to a PR's hundreds, so only
-  // what changed is written (an unchanged row costs an index look-up, not a new row version, a
-  // foreign-key check and its WAL).
-  await db.query(
-    `INSERT INTO commits (repository_id, sha, cost_source, cost_micros, agent, agent_without_cost)
-     SELECT $1, * FROM unnest($2::text[], $3::text[], $4::bigint[], $5::text[], $6::boolean[])
-       AS c(sha, cost_source, cost_micros, agent, agent_without_cost)
-     WHERE NOT EXISTS (
-       SELECT 1 FROM commits x WHERE x.repository_id = $1 AND x.sha = c.sha
-         AND (x.cost_source, x.cost_micros, x.agent, x.agent_without_cost)
-           IS NOT DISTINCT FROM (c.cost_source, c.cost_micros, c.agent, c.agent_without_cost))
-     ORDER BY sha -- one lock order for PRs sharing commits, written concurrently
-     ON CONFLICT (repository_id, sha) DO UPDATE SET cost_source = EXCLUDED.cost_source,
-       cost_micros = EXCLUDED.cost_micros, agent = EXCLUDED.agent,
-       agent_without_cost = EXCLUDED.agent_without_cost`,
-    [
-      r.repository.id,
-      r.commits.map((c) => c.sha),
-      r.commits.map((c) => c.costSource),
-      r.commits.map((c) => c.costMicros.toString()),
-      r.commits.map((c) => c.agent ?? null),
-      r.commits.map((c) => c.agentWithoutCost),
-    ],
-  );
-  // the PR's list of commits: gone ones deleted, moved ones renumbered, new ones inserted (one
-  // statement; the three parts touch disjoint rows)
-  await db.query(
-    `WITH c AS (
-       SELECT DISTINCT ON (sha) sha, position::int AS position
-       FROM unnest($4::text[]) WITH ORDINALITY AS c(sha, position) ORDER BY sha, position),
-     gone AS (
-       DELETE FROM pull_request_commits p
-       WHERE p.installation_id = $1 AND p.repository_id = $2 AND p.number = $3
-         AND p.sha IN (
-           SELECT sha FROM pull_request_commits
-           WHERE installation_id = $1 AND repository_id = $2 AND number = $3
-           EXCEPT SELECT sha FROM c)),
-     moved AS (
-       UPDATE pull_request_commits p SET position = c.position FROM c
-       WHERE p.installation_id = $1 AND p.repository_id = $2 AND p.number = $3
-         AND p.sha = c.sha AND p.position <> c.position)
-     INSERT INTO pull_request_commits (installation_id, repository_id, number, sha, position)
-     SELECT $1, $2, $3, c.sha, c.position FROM c
-     WHERE NOT EXISTS (
-       SELECT 1 FROM pull_request_commits p
-       WHERE p.installation_id = $1 AND p.repository_id = $2 AND p.number = $3 AND p.sha = c.sha)
-     ON CONFLICT DO NOTHING`,
-    [...key, r.commits.map((c) => c.sha)],
-  );
-  await db.query(
-    "DELETE FROM pull_request_issues WHERE installation_id = $1 AND repository_id = $2 AND number = $3",
-    key,
-  );
-  if (r.linkedIssues.length > 0) {
-    await db.query(
-      `INSERT INTO pull_request_issues (installation_id, repository_id, number, issue_owner, issue_repo, issue_number)
-       SELECT $1, $2, $3, * FROM unnest($4::text[], $5::text[], $6::int[]) ON CONFLICT DO NOTHING`,
-      [
-        ...key,
-        r.linkedIssues.map((i) => i.owner),
-        r.linkedIssues.map((i) => i.repo),
-        r.linkedIssues.map((i) => i.number),
-      ],
-    );
-  }
-  return { recorded: true, ...(moved ? { previousMilestone: previous } : {}) };
 }
 
 /** Forget a PR (e.g. it is now skipped); returns the milestone it was in. */

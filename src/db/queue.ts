@@ -1,15 +1,15 @@
 /**
  * The evaluation queue's SQL (see migrations/004_evaluation_queue.sql): enqueue, lease, renew,
- * finish, back off, and list the work whose lease ran out. Each is one statement, so the queue
- * works on PGlite's single connection and across processes on PostgreSQL.
+ * finish, back off, and list the work whose lease ran out. Each is one statement (one round
+ * trip), so the queue works on PGlite's single connection and across processes on PostgreSQL.
  *
  * Only the enqueue waits for the disk: it is the promise that a delivery GitHub was answered for
- * will be evaluated. Leases and completion marks commit without waiting (one WAL flush per
- * delivery instead of three): a database crash can lose them, which leaves the request pending
- * without a lease, and the sweep evaluates it again (evaluations are idempotent).
+ * will be evaluated. Leases and completion marks commit without waiting (`NO_WAIT`; one WAL
+ * flush per delivery instead of three): a database crash can lose them, which leaves the request
+ * pending without a lease, and the sweep evaluates it again (evaluations are idempotent).
  */
 import type pg from "pg";
-import { withoutWaitingForDisk } from "./transaction.js";
+import { NO_WAIT } from "./transaction.js";
 
 export interface QueueKey {
   installationId: number;
@@ -24,6 +24,8 @@ export interface QueuedEvaluation extends QueueKey {
   /** The request count this lease covers (recorded as completed when it finishes). */
   requested: number;
   attempts: number;
+  /** A user asked for a re-run: the evaluation writes the check even when unchanged. */
+  rerun: boolean;
 }
 
 interface Row {
@@ -35,6 +37,7 @@ interface Row {
   head_sha: string;
   requested: number;
   attempts: number;
+  rerun: boolean;
 }
 
 function fromRow(row: Row): QueuedEvaluation {
@@ -47,30 +50,45 @@ function fromRow(row: Row): QueuedEvaluation {
     headSha: row.head_sha,
     requested: row.requested,
     attempts: row.attempts,
+    rerun: row.rerun,
   };
 }
 
 const KEY = "installation_id = $1 AND repository_id = $2 AND number = $3";
 const keyValues = (k: QueueKey) => [k.installationId, k.repositoryId, k.number];
 
+export type EnqueueItem = QueueKey & {
+  owner: string;
+  repo: string;
+  headSha: string;
+  deliveryId?: string;
+  /** The delivery asks for a re-run (check_run / check_suite `rerequested`). */
+  rerun?: boolean;
+};
+
 /** Ask for an evaluation (a webhook arrived). Returns the new request count. */
-export async function enqueueEvaluation(
-  pool: pg.Pool,
-  item: QueueKey & { owner: string; repo: string; headSha: string; deliveryId?: string },
-): Promise<number> {
+export async function enqueueEvaluation(pool: pg.Pool, item: EnqueueItem): Promise<number> {
   const result = await pool.query<{ requested: number }>(
     `WITH installation AS (
        INSERT INTO installations (id, account_login) VALUES ($1, $4) ON CONFLICT (id) DO NOTHING
      )
      INSERT INTO evaluation_queue
-       (installation_id, repository_id, number, owner, repo, head_sha, last_delivery)
-     VALUES ($1, $2, $3, $4, $5, $6, $7)
+       (installation_id, repository_id, number, owner, repo, head_sha, last_delivery, rerun)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
      ON CONFLICT (installation_id, repository_id, number) DO UPDATE SET
        requested = evaluation_queue.requested + 1,
        owner = EXCLUDED.owner, repo = EXCLUDED.repo, head_sha = EXCLUDED.head_sha,
-       last_delivery = EXCLUDED.last_delivery, attempts = 0, not_before = now(), updated_at = now()
+       last_delivery = EXCLUDED.last_delivery, attempts = 0, not_before = now(), updated_at = now(),
+       rerun = evaluation_queue.rerun OR EXCLUDED.rerun
      RETURNING requested`,
-    [...keyValues(item), item.owner, item.repo, item.headSha, item.deliveryId ?? null],
+    [
+      ...keyValues(item),
+      item.owner,
+      item.repo,
+      item.headSha,
+      item.deliveryId ?? null,
+      item.rerun === true,
+    ],
   );
   return result.rows[0]?.requested ?? 0;
 }
@@ -83,7 +101,7 @@ export async function enqueueEvaluation(
  */
 export async function enqueueAndClaim(
   pool: pg.Pool,
-  item: QueueKey & { owner: string; repo: string; headSha: string; deliveryId?: string },
+  item: EnqueueItem,
   worker: string,
   leaseMs: number,
 ): Promise<{ requested: number; job?: QueuedEvaluation }> {
@@ -94,17 +112,18 @@ export async function enqueueAndClaim(
      )
      INSERT INTO evaluation_queue
        (installation_id, repository_id, number, owner, repo, head_sha, last_delivery,
-        lease_owner, lease_until, attempts)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, now() + $9 * interval '1 millisecond', 1)
+        lease_owner, lease_until, attempts, rerun)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, now() + $9 * interval '1 millisecond', 1, $10)
      ON CONFLICT (installation_id, repository_id, number) DO UPDATE SET
        requested = evaluation_queue.requested + 1,
        owner = EXCLUDED.owner, repo = EXCLUDED.repo, head_sha = EXCLUDED.head_sha,
        last_delivery = EXCLUDED.last_delivery, not_before = now(), updated_at = now(),
+       rerun = evaluation_queue.rerun OR EXCLUDED.rerun,
        attempts = CASE WHEN ${free} THEN 1 ELSE 0 END,
        lease_owner = CASE WHEN ${free} THEN EXCLUDED.lease_owner ELSE evaluation_queue.lease_owner END,
        lease_until = CASE WHEN ${free} THEN EXCLUDED.lease_until ELSE evaluation_queue.lease_until END
      RETURNING installation_id, repository_id, number, owner, repo, head_sha, requested, attempts,
-       lease_owner IS NOT DISTINCT FROM $8 AND attempts = 1 AS claimed`,
+       rerun, lease_owner IS NOT DISTINCT FROM $8 AND attempts = 1 AS claimed`,
     [
       ...keyValues(item),
       item.owner,
@@ -113,6 +132,7 @@ export async function enqueueAndClaim(
       item.deliveryId ?? null,
       worker,
       leaseMs,
+      item.rerun === true,
     ],
   );
   const row = result.rows[0];
@@ -129,13 +149,15 @@ export async function claimEvaluation(
   worker: string,
   leaseMs: number,
 ): Promise<QueuedEvaluation | undefined> {
-  const result = await withoutWaitingForDisk<Row>(
-    pool,
-    `UPDATE evaluation_queue SET lease_owner = $4,
+  const result = await pool.query<Row>(
+    `WITH ${NO_WAIT}
+     UPDATE evaluation_queue SET lease_owner = $4,
        lease_until = now() + $5 * interval '1 millisecond', attempts = attempts + 1, updated_at = now()
      WHERE ${KEY} AND completed < requested
        AND (lease_until IS NULL OR lease_until < now() OR lease_owner = $4)
-     RETURNING installation_id, repository_id, number, owner, repo, head_sha, requested, attempts`,
+       AND (SELECT v FROM no_wait) = 'off'
+     RETURNING installation_id, repository_id, number, owner, repo, head_sha, requested, attempts,
+       rerun`,
     [...keyValues(key), worker, leaseMs],
   );
   const row = result.rows[0];
@@ -149,10 +171,10 @@ export async function renewLease(
   worker: string,
   leaseMs: number,
 ): Promise<boolean> {
-  const result = await withoutWaitingForDisk(
-    pool,
-    `UPDATE evaluation_queue SET lease_until = now() + $5 * interval '1 millisecond'
-     WHERE ${KEY} AND lease_owner = $4`,
+  const result = await pool.query(
+    `WITH ${NO_WAIT}
+     UPDATE evaluation_queue SET lease_until = now() + $5 * interval '1 millisecond'
+     WHERE ${KEY} AND lease_owner = $4 AND (SELECT v FROM no_wait) = 'off'`,
     [...keyValues(key), worker, leaseMs],
   );
   return (result.rowCount ?? 0) > 0;
@@ -168,11 +190,14 @@ export async function finishEvaluation(
   worker: string,
   requested: number,
 ): Promise<boolean> {
-  const result = await withoutWaitingForDisk<{ more: boolean }>(
-    pool,
-    `UPDATE evaluation_queue SET completed = GREATEST(completed, $5), lease_owner = NULL,
-       lease_until = NULL, attempts = 0, last_error = NULL, updated_at = now()
+  const result = await pool.query<{ more: boolean }>(
+    `WITH ${NO_WAIT}
+     UPDATE evaluation_queue SET completed = GREATEST(completed, $5), lease_owner = NULL,
+       lease_until = NULL, attempts = 0, last_error = NULL, updated_at = now(),
+       -- a re-run asked for after this evaluation started stays asked for
+       rerun = rerun AND requested > GREATEST(completed, $5)
      WHERE ${KEY} AND (lease_owner = $4 OR lease_owner IS NULL)
+       AND (SELECT v FROM no_wait) = 'off'
      RETURNING requested > completed AS more`,
     [...keyValues(key), worker, requested],
   );

@@ -9,7 +9,7 @@ export type Queryable = Pick<pg.PoolClient, "query">;
 export interface TransactionOptions {
   /**
    * false: the commit does not wait for the disk (`SET LOCAL synchronous_commit = off`), for
-   * writes that are redone when a database crash loses them (see `withoutWaitingForDisk`).
+   * writes that are redone when a database crash loses them (see `NO_WAIT`).
    */
   waitForDisk?: boolean;
 }
@@ -41,16 +41,9 @@ export async function withTransaction<T>(
 }
 
 /**
- * One statement whose commit does not wait for the disk (`synchronous_commit = off`), for writes
- * that may be lost in a database crash because they are redone: the queue's lease and completion
- * marks. The WAL is flushed in order, so such a write is never kept while an earlier synchronous
- * one is lost; the next synchronous commit (or the WAL writer, within 3 × `wal_writer_delay`)
- * flushes it.
+ * A CTE (`WITH ${NO_WAIT} …`) that makes the statement's own transaction commit without waiting
+ * for the disk: `set_config(…, true)` is `SET LOCAL`, and a single statement is its own
+ * transaction, so one round trip does what `BEGIN; SET LOCAL …; statement; COMMIT` does in three.
+ * The statement must read `(SELECT v FROM no_wait)` (a CTE nobody reads is not run).
  */
-export async function withoutWaitingForDisk<R extends pg.QueryResultRow>(
-  pool: pg.Pool,
-  text: string,
-  values: unknown[],
-): Promise<pg.QueryResult<R>> {
-  return withTransaction(pool, (db) => db.query<R>(text, values), { waitForDisk: false });
-}
+export const NO_WAIT = "no_wait AS (SELECT set_config('synchronous_commit', 'off', true) AS v)";

@@ -22,6 +22,8 @@ import { Metrics } from "./metrics.js";
 import { acceptPayload } from "./payload-guard.js";
 import { findPullRequestsForCommit } from "./read.js";
 import { applyResilience, DEFAULT_RETRY_POLICY, type RetryPolicy } from "./resilience.js";
+import { DEFAULT_ROLLUP_TIMING, RollupScheduler, type RollupTiming } from "./rollup-scheduler.js";
+import type { RollupTarget } from "./rollups.js";
 
 export interface CostValueOptions {
   /** Our app id (APP_ID). Without it, check runs are matched by name only. */
@@ -38,6 +40,11 @@ export interface CostValueOptions {
   lifecycle?: Lifecycle;
   /** The durable queue's settings; with `sweepIntervalMs`, pending work is swept up periodically. */
   queue?: Partial<QueueSettings> & { sweepIntervalMs?: number };
+  /**
+   * Coalesce rollup edits per milestone (see rollup-scheduler.ts). Without it, an evaluation
+   * refreshes its milestone's rollup itself, at once.
+   */
+  rollups?: RollupTiming;
 }
 
 export const PULL_REQUEST_ACTIONS = [
@@ -187,6 +194,27 @@ export function createCostValueApp(options: CostValueOptions = {}): ApplicationF
       graphql: (query, variables) => octokit.graphql(query, variables),
       request: (route, params) => octokit.request(route, params),
     });
+    /** An API object for an installation, outside any webhook (the sweep, rollup refreshes). */
+    const apiForInstallation = async (installationId: number): Promise<Api> => {
+      const octokit = (await probot.auth(installationId)) as Context["octokit"];
+      applyResilience(octokit, policy, {
+        onAttempt: (a) => metrics.apiCall(a.outcome, a.rateLimitRemaining),
+      });
+      const api = apiOf(octokit);
+      queueScope.set(api, installationId);
+      return api;
+    };
+    const scheduler =
+      database !== undefined && options.rollups !== undefined
+        ? new RollupScheduler(database.pool, options.rollups, {
+            apiFor: apiForInstallation,
+            ...(options.appId !== undefined ? { appId: options.appId } : {}),
+            now,
+            track: (task) => lifecycle.track(task),
+            log: probot.log,
+          })
+        : undefined;
+    if (scheduler !== undefined) lifecycle.onClose(() => scheduler.close());
 
     /** One evaluation, measured and logged (every line carries the delivery id via `log`). */
     async function runOne(
@@ -200,7 +228,20 @@ export function createCostValueApp(options: CostValueOptions = {}): ApplicationF
         ...(options.appId !== undefined ? { appId: options.appId } : {}),
         now,
         ...(database !== undefined && installation !== undefined
-          ? { ledger: { pool: database.pool, installationId: installation } }
+          ? {
+              ledger: {
+                pool: database.pool,
+                installationId: installation,
+                ...(scheduler !== undefined
+                  ? {
+                      rollups: {
+                        mode: "scheduled" as const,
+                        schedule: (t: RollupTarget) => scheduler.schedule(t),
+                      },
+                    }
+                  : {}),
+              },
+            }
           : {}),
       });
       metrics.evaluation((performance.now() - started) / 1000, outcome.kind);
@@ -265,6 +306,7 @@ export function createCostValueApp(options: CostValueOptions = {}): ApplicationF
           repo: target.repo,
           headSha: target.headSha,
           deliveryId: context.id,
+          ...(target.rerun === true ? { rerun: true } : {}),
         }));
       } catch (error) {
         metrics.databaseError();
@@ -285,6 +327,7 @@ export function createCostValueApp(options: CostValueOptions = {}): ApplicationF
                 number: job.number,
                 headSha: job.headSha,
                 repositoryId: job.repositoryId,
+                ...(job.rerun ? { rerun: true } : {}),
                 ...(job.headSha === target.headSha && target.bodyHint !== undefined
                   ? { bodyHint: target.bodyHint }
                   : {}),
@@ -322,12 +365,7 @@ export function createCostValueApp(options: CostValueOptions = {}): ApplicationF
         });
         await lifecycle
           .track(async () => {
-            const octokit = (await probot.auth(key.installationId)) as Context["octokit"];
-            applyResilience(octokit, policy, {
-              onAttempt: (a) => metrics.apiCall(a.outcome, a.rateLimitRemaining),
-            });
-            const api = apiOf(octokit);
-            queueScope.set(api, key.installationId);
+            const api = await apiForInstallation(key.installationId);
             await queue.drain(key, (job) =>
               local.run(`${job.owner}/${job.repo}#${job.number}`.toLowerCase(), () =>
                 runOne(
@@ -338,6 +376,7 @@ export function createCostValueApp(options: CostValueOptions = {}): ApplicationF
                     number: job.number,
                     headSha: job.headSha,
                     repositoryId: job.repositoryId,
+                    ...(job.rerun ? { rerun: true } : {}),
                   },
                   log,
                 ),
@@ -349,6 +388,8 @@ export function createCostValueApp(options: CostValueOptions = {}): ApplicationF
               log.error({ err: error }, "cost-value: a queued evaluation failed");
           });
       }
+      // rollups marked by evaluations whose refresh is due and not scheduled here
+      await scheduler?.refreshDue();
     }
     const interval = options.queue?.sweepIntervalMs;
     if (queue !== undefined && interval !== undefined && interval > 0) {
@@ -415,7 +456,15 @@ export function createCostValueApp(options: CostValueOptions = {}): ApplicationF
         );
       }
       for (const number of numbers) {
-        await evaluate(context, { owner, repo, number, headSha: sha, repositoryId: repository.id });
+        await evaluate(context, {
+          owner,
+          repo,
+          number,
+          headSha: sha,
+          repositoryId: repository.id,
+          // a user asked for it: the check is written even when its output is unchanged
+          ...(mode === "rerequested" ? { rerun: true } : {}),
+        });
       }
     }
 
@@ -488,6 +537,13 @@ export function productionApp(params: {
       queue: {
         sweepIntervalMs: seconds(env.COST_VALUE_SWEEP_SECONDS, 30) * 1000,
         leaseMs: seconds(env.COST_VALUE_LEASE_SECONDS, 60) * 1000,
+      },
+      rollups: {
+        quietMs:
+          seconds(env.COST_VALUE_ROLLUP_QUIET_SECONDS, DEFAULT_ROLLUP_TIMING.quietMs / 1000) * 1000,
+        maxWaitMs:
+          seconds(env.COST_VALUE_ROLLUP_MAX_WAIT_SECONDS, DEFAULT_ROLLUP_TIMING.maxWaitMs / 1000) *
+          1000,
       },
     })(app, options);
   };

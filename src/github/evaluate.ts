@@ -1,18 +1,26 @@
 /**
  * One evaluation of one pull request: read everything (one GraphQL request for PRs of up to 100
- * commits), run the pure core, publish the check run (one write). The check always ends
- * `completed`: a broken config or a failed read is published as such, with what to do.
+ * commits), read the ledger (one statement), run the pure core, publish the check run (one write,
+ * none when the output is byte for byte what the run already shows), record it (one statement).
+ * The check always ends `completed`: a broken config or a failed read is published as such, with
+ * what to do.
  */
+import { createHash } from "node:crypto";
 import { DEFAULT_CONFIG } from "../config/schema.js";
 import { type IssueRef, sameIssue } from "../core/issue-ref.js";
-import { renderCheckOutput } from "../core/render.js";
+import { type CheckOutput, renderCheckOutput } from "../core/render.js";
 import { renderConfigProblems, renderEvaluationFailure } from "../core/render-notices.js";
 import { parseValueSection } from "../core/value.js";
 import { evaluatePullRequest, type Verdict } from "../core/verdict.js";
-import { storedCheckRun } from "../db/ledger.js";
+import { type EvaluationState, forgetCheckOutput, readEvaluationState } from "../db/ledger.js";
 import type { GitHubId } from "./github-id.js";
 import type { GraphqlErrorEntry } from "./graphql-errors.js";
-import { type LedgerScope, readWorkItem, recordEvaluation } from "./ledger-sync.js";
+import {
+  type LedgerScope,
+  type RollupRefresh,
+  recordEvaluation,
+  workItemOf,
+} from "./ledger-sync.js";
 import {
   type CheckConclusion,
   type ChecksApi,
@@ -38,14 +46,19 @@ export interface EvaluationTarget {
   bodyHint?: string;
   /** The repository's id from the webhook payload (GraphQL's `databaseId` is only 32-bit). */
   repositoryId?: number;
+  /** A user asked for a re-run: write the check even when its output is unchanged. */
+  rerun?: boolean;
 }
 
 export interface EvaluationSettings {
   /** Our GitHub App id: our check runs are the ones of this app. */
   appId?: number;
   now: () => Date;
-  /** The ledger (and the installation whose data it is): record the PR, refresh rollups. */
-  ledger?: LedgerScope;
+  /**
+   * The ledger (and the installation whose data it is): record the PR, refresh rollups (now, or
+   * through a scheduler that coalesces them).
+   */
+  ledger?: LedgerScope & { rollups?: RollupRefresh };
 }
 
 export type EvaluationOutcome =
@@ -53,7 +66,8 @@ export type EvaluationOutcome =
       kind: "published";
       conclusion: CheckConclusion;
       checkRunId: GitHubId;
-      action: "created" | "updated";
+      /** `unchanged`: the run already showed this output; nothing was written. */
+      action: "created" | "updated" | "unchanged";
       headSha: string;
       verdict?: Verdict;
       /** GitHub API requests made: reads and the write. */
@@ -144,43 +158,23 @@ export async function evaluateAndPublish(
   }
 
   const headSha = snapshot.headSha;
+  const prKey =
+    ledger !== undefined
+      ? {
+          installationId: ledger.installationId,
+          repositoryId: snapshot.repository.id,
+          number: snapshot.number,
+        }
+      : undefined;
   try {
-    // Our run on the head commit: the id the ledger kept from the POST that created it; else what
-    // the read saw (maybe without a usable id: the publisher then looks it up); for a stale event
-    // (the PR moved on since), one REST look-up on the current head.
-    const name = snapshot.config.ok
-      ? snapshot.config.config["check-name"]
-      : DEFAULT_CONFIG["check-name"];
-    const stored =
-      ledger !== undefined
-        ? await clock.time("ledger", () =>
-            storedCheckRun(ledger.pool, {
-              installationId: ledger.installationId,
-              repositoryId: snapshot.repository.id,
-              number: snapshot.number,
-            }),
-          )
-        : undefined;
-    let runs: ExistingCheckRun[];
-    if (stored?.headSha === headSha) {
-      runs = [
-        {
-          id: stored.checkRunId,
-          name,
-          status: "completed",
-          ...(settings.appId !== undefined ? { appId: settings.appId } : {}),
-        },
-      ];
-    } else if (snapshot.checkRunsSha === headSha) {
-      runs = snapshot.checkRuns;
-    } else {
-      runs = await clock.time("read", () =>
-        listOwnRuns(api, { owner, repo, sha: headSha, name, appId: settings.appId }),
-      );
-      requests++;
-    }
-
     if (!snapshot.config.ok) {
+      const name = DEFAULT_CONFIG["check-name"];
+      const state =
+        ledger !== undefined && prKey !== undefined
+          ? await clock.time("ledger", () => readEvaluationState(ledger.pool, prKey))
+          : {};
+      const runs = await clock.time("read", () => runsOnHead(api, snapshot, state, name, settings));
+      requests += runs.requests;
       const problems = snapshot.config.problems;
       const files = snapshot.config.files;
       const output = clock.timeSync("render", () =>
@@ -201,11 +195,15 @@ export async function evaluateAndPublish(
           output,
           externalId: `pr:${snapshot.number}`,
           completedAt: settings.now(),
-          ...existing(runs, name, settings.appId),
+          ...existing(runs.runs, name, settings.appId),
           ...appIdOf(settings),
         }),
       );
       requests += writes;
+      // the run no longer shows the output whose hash the ledger keeps
+      if (ledger !== undefined && prKey !== undefined && state.checkRun?.outputSha256) {
+        await clock.time("ledger", () => forgetCheckOutput(ledger.pool, prKey));
+      }
       return {
         kind: "published",
         conclusion: "failure",
@@ -218,6 +216,7 @@ export async function evaluateAndPublish(
       };
     }
     const config = snapshot.config.config;
+    const name = config["check-name"];
 
     // The `Issue:` field read with the real heading may name an issue the read did not fetch.
     const linkedIssues = [...snapshot.linkedIssues];
@@ -235,14 +234,22 @@ export async function evaluateAndPublish(
       }
     }
 
-    const workItem =
-      ledger !== undefined
-        ? await clock.time("ledger", () => readWorkItem(ledger, snapshot, linkedIssues, config))
-        : undefined;
+    // the ledger, in one statement: our run on the PR (and its output's hash), the work item's spend
+    const workItemKey =
+      ledger !== undefined ? workItemOf(snapshot, linkedIssues, config) : undefined;
+    const state: EvaluationState =
+      ledger !== undefined && prKey !== undefined
+        ? await clock.time("ledger", () =>
+            readEvaluationState(ledger.pool, {
+              ...prKey,
+              ...(workItemKey !== undefined ? { workItem: workItemKey } : {}),
+            }),
+          )
+        : {};
     const verdict = clock.timeSync("evaluate", () =>
       evaluatePullRequest({
         pr: {
-          ...(workItem !== undefined ? { workItem } : {}),
+          ...(state.workItem !== undefined ? { workItem: state.workItem } : {}),
           repository: { owner, repo },
           number: snapshot.number,
           title: snapshot.title,
@@ -263,21 +270,36 @@ export async function evaluateAndPublish(
         valueHeading: config.value.heading,
       }),
     );
-    const { requests: writes, ...result } = await clock.time("publish", () =>
-      publishCheckRun(api, {
-        owner,
-        repo,
-        headSha,
-        name,
-        conclusion: verdict.conclusion,
-        output,
-        externalId: `pr:${snapshot.number}`,
-        completedAt: settings.now(),
-        ...existing(runs, name, settings.appId),
-        ...appIdOf(settings),
-      }),
-    );
-    requests += writes;
+    const outputSha256 = checkOutputHash(name, verdict.conclusion, output);
+    let result: { checkRunId: GitHubId; action: "created" | "updated" | "unchanged" };
+    if (
+      state.checkRun !== undefined &&
+      state.checkRun.headSha === headSha &&
+      state.checkRun.outputSha256 === outputSha256 &&
+      target.rerun !== true
+    ) {
+      // byte for byte what the run already shows: no write (GitHub's write limit is per installation)
+      result = { checkRunId: state.checkRun.id, action: "unchanged" };
+    } else {
+      const runs = await clock.time("read", () => runsOnHead(api, snapshot, state, name, settings));
+      requests += runs.requests;
+      const { requests: writes, ...published } = await clock.time("publish", () =>
+        publishCheckRun(api, {
+          owner,
+          repo,
+          headSha,
+          name,
+          conclusion: verdict.conclusion,
+          output,
+          externalId: `pr:${snapshot.number}`,
+          completedAt: settings.now(),
+          ...existing(runs.runs, name, settings.appId),
+          ...appIdOf(settings),
+        }),
+      );
+      requests += writes;
+      result = published;
+    }
     const rollups =
       ledger !== undefined
         ? await clock.time("ledger", () =>
@@ -287,9 +309,13 @@ export async function evaluateAndPublish(
               linkedIssues,
               config,
               checkRunId: result.checkRunId,
+              checkOutputSha256: outputSha256,
               evaluatedAt,
-              ...(settings.appId !== undefined ? { appId: settings.appId } : {}),
-              now: settings.now,
+              rollups: ledger.rollups ?? {
+                mode: "now",
+                ...(settings.appId !== undefined ? { appId: settings.appId } : {}),
+                now: settings.now,
+              },
             }),
           )
         : [];
@@ -308,6 +334,42 @@ export async function evaluateAndPublish(
     requests++;
     return { kind: "failed", error, requests, timings: clock.timings };
   }
+}
+
+/**
+ * The hash of what a check run shows (name, conclusion, title, summary, text): a re-evaluation
+ * whose output hashes the same as the run's writes nothing.
+ */
+export function checkOutputHash(name: string, conclusion: string, output: CheckOutput): string {
+  const hash = createHash("sha256");
+  for (const part of [name, conclusion, output.title, output.summary, output.text]) {
+    hash.update(String(part.length)).update(":").update(part);
+  }
+  return hash.digest("hex");
+}
+
+/**
+ * Our run on the head commit: the id the ledger kept from the POST that created it (the run of
+ * the head it recorded last); else what the read saw (maybe without a usable id: the publisher
+ * then looks it up); for a stale event (the PR moved on since), one REST look-up on the current
+ * head.
+ */
+async function runsOnHead(
+  api: GitHubApi,
+  snapshot: PullRequestSnapshot,
+  state: EvaluationState,
+  name: string,
+  settings: EvaluationSettings,
+): Promise<{ runs: ExistingCheckRun[]; requests: number }> {
+  const headSha = snapshot.headSha;
+  if (state.checkRun?.headSha === headSha) {
+    const { id } = state.checkRun;
+    return { runs: [{ id, name, status: "completed", ...appIdOf(settings) }], requests: 0 };
+  }
+  if (snapshot.checkRunsSha === headSha) return { runs: snapshot.checkRuns, requests: 0 };
+  const { owner, repo } = snapshot.repository;
+  const runs = await listOwnRuns(api, { owner, repo, sha: headSha, name, appId: settings.appId });
+  return { runs, requests: 1 };
 }
 
 function appIdOf(settings: EvaluationSettings): { appId?: number } {
@@ -365,6 +427,15 @@ async function publishFailureNotice(
       ...appIdOf(settings),
     });
     requests += published.requests;
+    // the run no longer shows the output whose hash the ledger keeps
+    const ledger = settings.ledger;
+    if (ledger !== undefined && target.repositoryId !== undefined) {
+      await forgetCheckOutput(ledger.pool, {
+        installationId: ledger.installationId,
+        repositoryId: target.repositoryId,
+        number: target.number,
+      }).catch(() => undefined);
+    }
   } catch {
     requests++;
   }

@@ -11,16 +11,13 @@ import type { TokenCounts } from "../core/tokens.js";
 import { resolveValueStatement, type ValueOrigin } from "../core/value.js";
 import type { EvaluatedVerdict, LinkedIssue, Verdict } from "../core/verdict.js";
 import {
-  deletePullRequest,
+  forgetPullRequest,
   type IssueKey,
   type PullRequestRecord,
   recordPullRequest,
-  upsertMilestone,
-  withTransaction,
-  workItemSpend,
 } from "../db/ledger.js";
 import type { ChecksApi } from "./publish-check.js";
-import { type RollupAction, refreshRollup } from "./rollups.js";
+import { type RollupAction, type RollupTarget, refreshRollup } from "./rollups.js";
 import type { PullRequestSnapshot } from "./snapshot.js";
 
 export interface LedgerScope {
@@ -54,13 +51,12 @@ const tokenColumns = (t: TokenCounts): PullRequestRecord["tokens"] => ({
   unspecified: t.unspecified,
 });
 
-/** The work item's other PRs, for the verdict's budget use. */
-export async function readWorkItem(
-  scope: LedgerScope,
+/** The work item of an evaluation: its value statement's issue (absolute), if any. */
+export function workItemOf(
   snapshot: PullRequestSnapshot,
   linkedIssues: readonly LinkedIssue[],
   config: Config,
-): Promise<{ otherSpend: bigint; otherPullRequests: number } | undefined> {
+): IssueKey | undefined {
   const value = resolveValueStatement({
     prBody: snapshot.body,
     linkedIssues,
@@ -68,13 +64,7 @@ export async function readWorkItem(
     config,
   });
   const issue = value.ok ? value.statement.issue : value.partial.issue;
-  if (issue === undefined) return undefined;
-  const spend = await workItemSpend(scope.pool, {
-    installationId: scope.installationId,
-    issue: absolute(issue, snapshot),
-    excluding: { repositoryId: snapshot.repository.id, number: snapshot.number },
-  });
-  return { otherSpend: spend.micros, otherPullRequests: spend.pullRequests };
+  return issue !== undefined ? absolute(issue, snapshot) : undefined;
 }
 
 export function toRecord(params: {
@@ -145,7 +135,16 @@ export function toRecord(params: {
 }
 
 /**
- * Record the evaluation and refresh the rollups it touches (its milestone, and the one it left).
+ * Where the rollups an evaluation touches are refreshed: `now`, in the evaluation (the CLI, tests),
+ * or by a scheduler that coalesces a burst of evaluations into a few edits per milestone.
+ */
+export type RollupRefresh =
+  | { mode: "now"; appId?: number; now: () => Date }
+  | { mode: "scheduled"; schedule: (target: RollupTarget) => void };
+
+/**
+ * Record the evaluation, in one statement (the PR's record, its milestone, and a durable mark on
+ * every milestone whose rollup must follow), then refresh those rollups now or schedule them.
  * A skipped PR is taken out of the ledger. Returns what each rollup refresh did.
  */
 export async function recordEvaluation(
@@ -157,9 +156,10 @@ export async function recordEvaluation(
     linkedIssues: readonly LinkedIssue[];
     config: Config;
     checkRunId: string;
+    /** The hash of the check output now on the run (see `checkOutputHash`). */
+    checkOutputSha256: string;
     evaluatedAt: Date;
-    appId?: number;
-    now: () => Date;
+    rollups: RollupRefresh;
   },
 ): Promise<RollupAction[]> {
   const { snapshot, verdict, config } = params;
@@ -168,76 +168,73 @@ export async function recordEvaluation(
     owner: snapshot.repository.owner,
     name: snapshot.repository.repo,
   };
-  // The milestone and the PR's record (its row and children) land together, in one transaction.
-  // Its commit does not wait for the disk: the record is derived from GitHub, and the queue's
-  // `finish` (or the rollup's post record) right after it is a synchronous commit, which flushes
-  // this one too; a database crash in between loses both, and the unfinished queue entry has the
-  // evaluation done again (docs/reliability.md).
-  const touched = await withTransaction(
-    scope.pool,
-    async (db) => {
-      const touched = new Set<number>();
-      if (snapshot.milestone !== undefined) {
-        const budget = parseMilestoneBudget(snapshot.milestone.description, config.currency);
-        await upsertMilestone(db, {
-          installationId: scope.installationId,
-          repository,
-          number: snapshot.milestone.number,
-          title: snapshot.milestone.title,
-          state: snapshot.milestone.state,
-          ...(snapshot.milestone.dueOn !== undefined
-            ? { dueOn: new Date(snapshot.milestone.dueOn) }
-            : {}),
-          ...(budget.kind === "budget" ? { budget: budget.budget } : {}),
-          ...(budget.kind === "problem" ? { budgetProblem: budget.message } : {}),
-        });
-      }
-      if (verdict.conclusion === "skipped") {
-        const was = await deletePullRequest(db, {
-          installationId: scope.installationId,
-          repositoryId: repository.id,
-          number: snapshot.number,
-        });
-        if (was !== undefined) touched.add(was);
-        return touched;
-      }
-      const result = await recordPullRequest(
-        db,
-        toRecord({
-          installationId: scope.installationId,
-          snapshot,
-          verdict,
-          linkedIssues: params.linkedIssues,
-          currency: config.currency,
-          checkRunId: params.checkRunId,
-          evaluatedAt: params.evaluatedAt,
-        }),
-      );
-      if (!result.recorded) return undefined;
-      if (snapshot.milestone !== undefined) touched.add(snapshot.milestone.number);
-      if (result.previousMilestone !== undefined) touched.add(result.previousMilestone);
-      return touched;
-    },
-    { waitForDisk: false },
-  );
-  if (touched === undefined) return [];
-  if (!config.rollups.enabled) return [];
-  const actions: RollupAction[] = [];
-  for (const milestoneNumber of touched) {
-    actions.push(
-      await refreshRollup(
-        api,
-        scope.pool,
-        {
-          installationId: scope.installationId,
-          repository,
-          milestoneNumber,
-          currency: config.currency,
-          ...(config.rollups.issue !== null ? { fixedIssue: config.rollups.issue } : {}),
-        },
-        { ...(params.appId !== undefined ? { appId: params.appId } : {}), now: params.now },
-      ),
+  const rollups = config.rollups.enabled
+    ? { ...(config.rollups.issue !== null ? { fixedIssue: config.rollups.issue } : {}) }
+    : undefined;
+  let marked: number[];
+  if (verdict.conclusion === "skipped") {
+    ({ marked } = await forgetPullRequest(scope.pool, {
+      installationId: scope.installationId,
+      repository,
+      number: snapshot.number,
+      currency: config.currency,
+      ...(rollups !== undefined ? { rollups } : {}),
+    }));
+  } else {
+    const milestone = snapshot.milestone;
+    const budget =
+      milestone !== undefined
+        ? parseMilestoneBudget(milestone.description, config.currency)
+        : undefined;
+    const result = await recordPullRequest(
+      scope.pool,
+      toRecord({
+        installationId: scope.installationId,
+        snapshot,
+        verdict,
+        linkedIssues: params.linkedIssues,
+        currency: config.currency,
+        checkRunId: params.checkRunId,
+        evaluatedAt: params.evaluatedAt,
+      }),
+      {
+        ...(milestone !== undefined
+          ? {
+              milestone: {
+                number: milestone.number,
+                title: milestone.title,
+                state: milestone.state,
+                ...(milestone.dueOn !== undefined ? { dueOn: new Date(milestone.dueOn) } : {}),
+                ...(budget?.kind === "budget" ? { budget: budget.budget } : {}),
+                ...(budget?.kind === "problem" ? { budgetProblem: budget.message } : {}),
+              },
+            }
+          : {}),
+        ...(rollups !== undefined ? { rollups } : {}),
+        checkOutputSha256: params.checkOutputSha256,
+      },
     );
+    marked = result.marked;
+  }
+  const actions: RollupAction[] = [];
+  for (const milestoneNumber of marked) {
+    const target: RollupTarget = {
+      installationId: scope.installationId,
+      repository,
+      milestoneNumber,
+      currency: config.currency,
+      ...(config.rollups.issue !== null ? { fixedIssue: config.rollups.issue } : {}),
+    };
+    if (params.rollups.mode === "scheduled") {
+      params.rollups.schedule(target);
+      actions.push("scheduled");
+    } else {
+      const settings = {
+        ...(params.rollups.appId !== undefined ? { appId: params.rollups.appId } : {}),
+        now: params.rollups.now,
+      };
+      actions.push(await refreshRollup(api, scope.pool, target, settings));
+    }
   }
   return actions;
 }

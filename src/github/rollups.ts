@@ -8,7 +8,14 @@
 import { createHash } from "node:crypto";
 import type pg from "pg";
 import { renderRollup, rollupMarker } from "../core/rollup.js";
-import { readRollup, readRollupPost, saveRollupPost, withMilestoneLock } from "../db/ledger.js";
+import {
+  type Queryable,
+  readRollup,
+  readRollupPost,
+  saveRollupPost,
+  withMilestoneLock,
+} from "../db/ledger.js";
+import { clearRollupMark, readRollupMark } from "../db/rollup-marks.js";
 import { type GitHubId, toGitHubId } from "./github-id.js";
 import type { ChecksApi } from "./publish-check.js";
 
@@ -28,7 +35,14 @@ export interface RollupSettings {
   now: () => Date;
 }
 
-export type RollupAction = "unchanged" | "created" | "updated" | "final" | "no-milestone";
+/** `scheduled`: left to the rollup scheduler, which coalesces a burst into a few edits. */
+export type RollupAction =
+  | "unchanged"
+  | "created"
+  | "updated"
+  | "final"
+  | "no-milestone"
+  | "scheduled";
 
 const rollupIssueTitle = (milestone: string): string => `Cost & value: ${milestone}`.slice(0, 250);
 
@@ -86,7 +100,9 @@ async function findRollupComment(
 
 /**
  * Bring the milestone's rollup comment up to date (`final`: post the closing rollup as a new
- * comment, once). Returns what was done.
+ * comment, once). Returns what was done. The milestone's refresh mark (evaluations leave one, see
+ * rollup-marks.ts) is read under the lock and cleared with the post: the rollup now shows what
+ * the ledger held then.
  */
 export async function refreshRollup(
   api: ChecksApi,
@@ -101,7 +117,19 @@ export async function refreshRollup(
     repositoryId: target.repository.id,
     milestoneNumber: target.milestoneNumber,
   };
+  const markKey = {
+    installationId: target.installationId,
+    repositoryId: target.repository.id,
+    milestoneNumber: target.milestoneNumber,
+  };
   return withMilestoneLock(pool, scope, async (db) => {
+    const mark = await readRollupMark(db, markKey);
+    const action = await post(db);
+    if (mark !== undefined) await clearRollupMark(db, markKey, mark);
+    return action;
+  });
+
+  async function post(db: Queryable): Promise<RollupAction> {
     const data = await readRollup(db, { ...scope, currency: target.currency });
     if (data === undefined) return "no-milestone";
     const body = renderRollup({
@@ -192,5 +220,5 @@ export async function refreshRollup(
       finalPosted: post?.finalPosted ?? false,
     });
     return action;
-  });
+  }
 }

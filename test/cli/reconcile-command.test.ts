@@ -375,7 +375,7 @@ describe("cost-value reconcile", () => {
     expect(report.rollups).toMatchObject({ created: 2 });
   });
 
-  it("running it twice creates nothing new: runs rewritten in place, rollups untouched", async () => {
+  it("running it twice creates nothing new and writes nothing: runs and rollups untouched", async () => {
     const first = await reconcile();
     expect(first.code).toBe(0);
     const runs = github.checkRuns.length;
@@ -388,9 +388,15 @@ describe("cost-value reconcile", () => {
     expect(github.checkRuns).toHaveLength(runs);
     expect(github.issues).toHaveLength(2);
     expect(github.comments.map((c) => c.edits)).toEqual(edits);
-    // the only writes: one PATCH per check run; no create, no comment
+    // the only writes: a run whose output changed since the first pass (the work item's spend
+    // across its PRs, recorded after that PR's first evaluation); no create, no comment
     const writes = github.requests.filter((r) => r.method !== "GET" && r.path !== "/graphql");
-    expect(writes.map((w) => w.method)).toEqual(Array(5).fill("PATCH"));
+    expect(writes.map((w) => w.method)).toEqual(["PATCH"]);
+    expect(JSON.stringify(writes[0]?.body)).toContain("across 3 PRs");
+    // a third pass: every run already shows its output (the hash the ledger keeps): no write
+    github.reset();
+    expect((await reconcile()).code).toBe(0);
+    expect(github.requests.filter((r) => r.method !== "GET" && r.path !== "/graphql")).toEqual([]);
   });
 
   it("a PR the ledger records open but GitHub no longer lists (a missed close) is evaluated too", async () => {

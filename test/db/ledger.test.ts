@@ -74,7 +74,7 @@ describe(`the ledger (${usingPostgres() ? "PostgreSQL" : "PGlite"})`, () => {
       db.pool,
       pr(1, { cost: 99, evaluatedAt: new Date("2026-11-19T00:00:00Z") }),
     );
-    expect(stale).toEqual({ recorded: false });
+    expect(stale).toEqual({ recorded: false, marked: [] });
     expect((await rollup())?.spend).toBe(7_000_000n);
     // moved to no milestone: out of the rollup
     await recordPullRequest(

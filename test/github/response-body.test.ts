@@ -84,7 +84,10 @@ describe("an Octokit with the retry policy applied", () => {
     const small = (await today.request("GET /")).data as unknown as { id: unknown; sha: unknown };
     expect(small).toEqual({ id: 30123456789, sha: "1234567890123456789" });
 
-    const octokit = answering('{"id":9007199254740993,"n":[1,18446744073709551]}', "application/json");
+    const octokit = answering(
+      '{"id":9007199254740993,"n":[1,18446744073709551]}',
+      "application/json",
+    );
     const plain = await octokit.request("GET /");
     expect(typeof (plain.data as unknown as { id: unknown }).id).toBe("bigint"); // Octokit's own parser
     applyResilience(octokit, DEFAULT_RETRY_POLICY);

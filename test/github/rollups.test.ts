@@ -100,10 +100,11 @@ describe("the ledger behind the app", () => {
     expect(rollupComments()[0]?.body).toContain("**Spend \\$14.62**");
     expect(rollupComments()[0]?.body).toContain("budget \\$100 (15% used)");
 
-    // the same state again: the check is refreshed, the rollup is not touched (2 API calls)
+    // the same state again: the check already shows it (its hash is in the ledger), the rollup is
+    // not touched: 1 API call, no write
     github.reset();
     await receive("pull_request", pullRequestPayload("labeled", target(pr)));
-    expect(github.count()).toEqual({ total: 2, reads: 1, writes: 1 });
+    expect(github.count()).toEqual({ total: 1, reads: 1, writes: 0 });
 
     // a new push changes the totals: one more write, the same comment edited
     const next = commitsOf(1, () => "More\n\nAgent-Cost: 1 USD\n");
@@ -242,12 +243,15 @@ describe("the ledger behind the app", () => {
     pr.commits.push(...next);
     pr.headSha = next[0]?.sha ?? "";
     await receive("pull_request", pullRequestPayload("synchronize", target(pr)));
+    pr.body = pr.body.replace("Worth: $8,000", "Worth: $9,000"); // the check must change
     github.reset();
     await receive(
       "pull_request",
       pullRequestPayload("labeled", { ...target(pr), headSha: staleSha }),
     );
-    expect(github.requests.map((r) => r.method)).toEqual(["POST", "PATCH"]);
+    expect(github.requests.map((r) => r.method)).toEqual(["POST", "PATCH", "PATCH"]);
+    expect(github.requests[1]?.path).toMatch(/\/check-runs\/\d+$/);
+    expect(github.requests[2]?.path).toMatch(/\/issues\/comments\/\d+$/); // the rollup's worth
     expect(github.checkRuns).toHaveLength(1);
   });
 

@@ -154,6 +154,12 @@ beforeEach(async () => {
   await deliver(probot, "pull_request", prOpened(webTenant, web));
   await deliver(probot, "milestone", milestoneEdited(webTenant, "Budget: $50"));
   await deliver(probot, "issue_comment", rollupCommand(webTenant, { issueNumber: 40 }));
+  // a rollup refresh still pending for every milestone (one that GitHub failed, say)
+  await db.pool.query(
+    `INSERT INTO rollup_refresh (installation_id, repository_id, milestone_number, owner, repo, currency)
+     SELECT r.installation_id, m.repository_id, m.number, r.owner, r.name, 'USD'
+     FROM milestones m JOIN repositories r ON r.id = m.repository_id ON CONFLICT DO NOTHING`,
+  );
 });
 
 describe("installation.deleted", () => {
