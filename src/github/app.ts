@@ -111,7 +111,7 @@ function instrumented(
       const event = describeEvent(context);
       try {
         applyResilience(context.octokit, deps.policy, {
-          onAttempt: (a) => deps.metrics.apiCall(a.outcome, a.rateLimitRemaining),
+          onAttempt: (a) => deps.metrics.apiCall(a.outcome, a.rateLimitRemaining, a.queuedMs),
         });
         await deps.lifecycle.track(() => handler(context));
         deps.metrics.delivery(event, "ok");
@@ -316,7 +316,7 @@ export function createCostValueApp(options: CostValueOptions = {}): ApplicationF
           .track(async () => {
             const octokit = (await probot.auth(key.installationId)) as Context["octokit"];
             applyResilience(octokit, policy, {
-              onAttempt: (a) => metrics.apiCall(a.outcome, a.rateLimitRemaining),
+              onAttempt: (a) => metrics.apiCall(a.outcome, a.rateLimitRemaining, a.queuedMs),
             });
             const api = apiOf(octokit);
             queueScope.set(api, key.installationId);
@@ -451,8 +451,10 @@ export function productionApp(params: {
   env: Readonly<Record<string, string | undefined>>;
   lifecycle: Lifecycle;
   metrics: Metrics;
+  /** Tests and benchmarks only: the retry policy (default: the app's). */
+  retryPolicy?: RetryPolicy;
 }): ApplicationFunction {
-  const { env, lifecycle, metrics } = params;
+  const { env, lifecycle, metrics, retryPolicy } = params;
   return async (app, options) => {
     assertSafeEnvironment(env);
     const appId = appIdFromEnv(env);
@@ -468,6 +470,7 @@ export function productionApp(params: {
       database,
       metrics,
       lifecycle,
+      ...(retryPolicy !== undefined ? { retryPolicy } : {}),
       queue: {
         sweepIntervalMs: seconds(env.COST_VALUE_SWEEP_SECONDS, 30) * 1000,
         leaseMs: seconds(env.COST_VALUE_LEASE_SECONDS, 60) * 1000,
