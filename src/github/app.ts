@@ -9,19 +9,31 @@ import type { ApplicationFunction, Context, Probot } from "probot";
 import { type Database, databaseOptionsFromEnv, openDatabase } from "../db/database.js";
 import { resumePurges } from "../db/ledger.js";
 import { loadMigrations, migrate } from "../db/migrate.js";
-import type { QueuedEvaluation, QueueKey } from "../db/queue.js";
+import type { QueueKey } from "../db/queue.js";
 import { countPending } from "../db/queue.js";
 import { registerCommands } from "./commands.js";
 import { assertSafeEnvironment } from "./environment.js";
 import { type EvaluationOutcome, type EvaluationTarget, evaluateAndPublish } from "./evaluate.js";
-import { DEFAULT_QUEUE_SETTINGS, EvaluationQueue, type QueueSettings } from "./evaluation-queue.js";
+import {
+  DEFAULT_QUEUE_SETTINGS,
+  EvaluationQueue,
+  type Lease,
+  type LeasedEvaluation,
+  LeaseLostError,
+  type QueueSettings,
+} from "./evaluation-queue.js";
 import { operatorRoutes } from "./http-routes.js";
 import { registerLedgerEvents } from "./ledger-events.js";
 import { Lifecycle, ShuttingDownError } from "./lifecycle.js";
 import { Metrics } from "./metrics.js";
 import { acceptPayload } from "./payload-guard.js";
 import { findPullRequestsForCommit } from "./read.js";
-import { applyResilience, DEFAULT_RETRY_POLICY, type RetryPolicy } from "./resilience.js";
+import {
+  applyResilience,
+  DEFAULT_RETRY_POLICY,
+  guardWrites,
+  type RetryPolicy,
+} from "./resilience.js";
 
 export interface CostValueOptions {
   /** Our app id (APP_ID). Without it, check runs are matched by name only. */
@@ -183,10 +195,26 @@ export function createCostValueApp(options: CostValueOptions = {}): ApplicationF
     }
 
     type Api = Parameters<typeof evaluateAndPublish>[0];
-    const apiOf = (octokit: Context["octokit"]): Api => ({
-      graphql: (query, variables) => octokit.graphql(query, variables),
-      request: (route, params) => octokit.request(route, params),
-    });
+    // the installation an API object acts for (set where the API object is made)
+    const queueScope = new WeakMap<Api, number>();
+    /**
+     * The API an evaluation uses. Under a lease, every write first checks that the lease still
+     * holds for longer than the write's attempt (after its pacing slot: see `guardWrites`).
+     */
+    const apiOf = (
+      octokit: Context["octokit"],
+      installationId: number | undefined,
+      lease?: Lease,
+    ): Api => {
+      const guard = lease !== undefined ? () => lease.ensureHeld(policy.timeoutMs) : undefined;
+      const api: Api = {
+        graphql: (query, variables) => octokit.graphql(query, variables),
+        request: (route, params) =>
+          octokit.request(route, guard !== undefined ? guardWrites(params, guard) : params),
+      };
+      if (installationId !== undefined) queueScope.set(api, installationId);
+      return api;
+    };
 
     /** One evaluation, measured and logged (every line carries the delivery id via `log`). */
     async function runOne(
@@ -222,6 +250,11 @@ export function createCostValueApp(options: CostValueOptions = {}): ApplicationF
           },
           "cost-value: check published",
         );
+      } else if (outcome.error instanceof LeaseLostError) {
+        log.warn(
+          { pr: where, requests: outcome.requests, reason: outcome.error.message },
+          "cost-value: lease lost before writing; the worker holding it evaluates this PR",
+        );
       } else {
         if (isDatabaseError(outcome.error)) metrics.databaseError();
         log.error(
@@ -231,8 +264,6 @@ export function createCostValueApp(options: CostValueOptions = {}): ApplicationF
       }
       return outcome;
     }
-    // the installation an API object acts for (set where the API object is made)
-    const queueScope = new WeakMap<Api, number>();
 
     async function evaluate(context: Context, target: EvaluationTarget): Promise<void> {
       const key = `${target.owner}/${target.repo}#${target.number}`.toLowerCase();
@@ -242,15 +273,14 @@ export function createCostValueApp(options: CostValueOptions = {}): ApplicationF
       };
       const installationId = payload.installation?.id;
       const repositoryId = payload.repository?.id;
-      const api = apiOf(context.octokit);
-      if (installationId !== undefined) queueScope.set(api, installationId);
       if (queue === undefined || installationId === undefined || repositoryId === undefined) {
+        const api = apiOf(context.octokit, installationId);
         const outcome = await local.run(key, () => runOne(api, target, context.log));
         if (outcome.kind === "failed") throw outcome.error;
         return;
       }
       const queueKey: QueueKey = { installationId, repositoryId, number: target.number };
-      let leased: QueuedEvaluation | undefined;
+      let leased: LeasedEvaluation | undefined;
       try {
         ({ job: leased } = await queue.enqueueAndClaim({
           ...queueKey,
@@ -269,9 +299,9 @@ export function createCostValueApp(options: CostValueOptions = {}): ApplicationF
       const result = await local.run(key, () =>
         queue.drain(
           queueKey,
-          (job) =>
+          (job, lease) =>
             runOne(
-              api,
+              apiOf(context.octokit, installationId, lease),
               {
                 owner: job.owner,
                 repo: job.repo,
@@ -293,7 +323,7 @@ export function createCostValueApp(options: CostValueOptions = {}): ApplicationF
         );
       }
       const last = result.outcomes.at(-1);
-      if (last?.kind === "failed") throw last.error;
+      if (last?.kind === "failed" && !(last.error instanceof LeaseLostError)) throw last.error;
     }
 
     /** Take over pending evaluations whose worker died, and retry failed ones after backoff. */
@@ -318,12 +348,10 @@ export function createCostValueApp(options: CostValueOptions = {}): ApplicationF
             applyResilience(octokit, policy, {
               onAttempt: (a) => metrics.apiCall(a.outcome, a.rateLimitRemaining, a.queuedMs),
             });
-            const api = apiOf(octokit);
-            queueScope.set(api, key.installationId);
-            await queue.drain(key, (job) =>
+            await queue.drain(key, (job, lease) =>
               local.run(`${job.owner}/${job.repo}#${job.number}`.toLowerCase(), () =>
                 runOne(
-                  api,
+                  apiOf(octokit, key.installationId, lease),
                   { owner: job.owner, repo: job.repo, number: job.number, headSha: job.headSha },
                   log,
                 ),
