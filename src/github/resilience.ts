@@ -223,12 +223,12 @@ export const WRITE_GUARD = "costValueWriteGuard";
 export type WriteGuard = () => Promise<void> | void;
 
 /** `params` for `octokit.request` with `guard` run before any write they make. */
-export function guardWrites(
-  params: Record<string, unknown> | undefined,
+export function guardWrites<P extends Record<string, unknown>>(
+  params: P | undefined,
   guard: WriteGuard,
-): Record<string, unknown> {
+): P {
   const request = (params?.request ?? {}) as Record<string, unknown>;
-  return { ...params, request: { ...request, [WRITE_GUARD]: guard } };
+  return { ...params, request: { ...request, [WRITE_GUARD]: guard } } as unknown as P;
 }
 
 const applied = new WeakSet<object>();
