@@ -13,18 +13,16 @@
  * points per minute.
  */
 import { ProbotOctokit } from "probot";
-import { attachPacer, installationKey, pacerFor } from "./pacing.js";
+import { attachPacer, installationKey } from "./pacing.js";
 
 /** Attach the pacer of the installation this Octokit acts for (or the app's, authenticated as the app). */
 function installationPacing(octokit: object, options: { auth?: unknown }): Record<string, never> {
   const installationId = (options.auth as { installationId?: unknown } | undefined)?.installationId;
   attachPacer(
     octokit,
-    pacerFor(
-      typeof installationId === "number" || typeof installationId === "string"
-        ? installationKey(installationId)
-        : "app",
-    ),
+    typeof installationId === "number" || typeof installationId === "string"
+      ? installationKey(installationId)
+      : "app",
   );
   return {};
 }

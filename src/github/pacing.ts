@@ -423,16 +423,20 @@ function dropIdle(): void {
 export const installationKey = (installationId: number | string): string =>
   `installation-${String(installationId)}`;
 
-const attached = new WeakMap<object, Pacer>();
+const attached = new WeakMap<object, string | Pacer>();
 
-/** Pace this Octokit's requests with `pacer` (done by `CostValueOctokit` at construction). */
-export function attachPacer(octokit: object, pacer: Pacer): void {
+/**
+ * Pace this Octokit's requests with the pacer of `key` (looked up per request, so a pacer dropped
+ * while idle is never split in two), or with this `pacer` (tests). Done by `CostValueOctokit`.
+ */
+export function attachPacer(octokit: object, pacer: string | Pacer): void {
   attached.set(octokit, pacer);
 }
 
 /** The pacer of an Octokit, if it has one (test Octokits have none: unpaced). */
 export function pacerOf(octokit: object): Pacer | undefined {
-  return attached.get(octokit);
+  const pacer = attached.get(octokit);
+  return typeof pacer === "string" ? pacerFor(pacer) : pacer;
 }
 
 interface RateLimitError {

@@ -249,9 +249,9 @@ export function applyResilience(
 ): void {
   if (applied.has(octokit)) return;
   applied.add(octokit);
-  // the installation's pacer when the Octokit has one (CostValueOctokit); else unpaced (tests)
-  const pacer = pacerOf(octokit);
   (octokit as Hookable).hook.wrap("request", async (request, options) => {
+    // the installation's pacer when the Octokit has one (CostValueOctokit); else unpaced (tests)
+    const pacer = pacerOf(octokit);
     const method = String(options.method ?? "GET").toUpperCase();
     const url = String(options.url ?? "");
     const route = describe(method, url);
