@@ -7,7 +7,8 @@
  * What GitHub paces, and only that (docs: "Rate limits for the REST API", "Rate limits and query
  * limits for the GraphQL API", "Best practices for using the REST API"):
  * - content-creating requests (REST POST, PATCH, PUT, DELETE; GraphQL mutations): one at a time,
- *   starts ≥ 1 s apart ("wait at least one second between each request"; 80 per minute at most).
+ *   sent ≥ 1 s apart ("wait at least one second between each request"; 80 per minute at most):
+ *   the next starts 1 s after the previous one left (after its token exchange, if it needed one).
  *   Octokit's plugin also put every GraphQL *query* there, which doubled a burst's time: a query
  *   creates nothing and is not paced here. Writes that notify people (issues, comments: the
  *   plugin's list) keep the plugin's 3 s spacing.
@@ -195,6 +196,11 @@ export class PacingPausedError extends Error {
 export interface PacingSlot {
   /** How long the request waited for its slot (ms). */
   readonly waitedMs: number;
+  /**
+   * The request is leaving now (its fetch was called; an installation token may have been fetched
+   * first): the next write is spaced from this moment, so writes reach GitHub ≥ 1 s apart.
+   */
+  sent(): void;
   release(): void;
 }
 
@@ -386,6 +392,12 @@ export class Pacer {
     let released = false;
     waiter.resolve({
       waitedMs,
+      sent: () => {
+        if (released || cls.kind !== "write") return;
+        const at = Date.now();
+        this.#lastWriteAt = Math.max(this.#lastWriteAt, at);
+        if (cls.notifies) this.#lastNotifyAt = Math.max(this.#lastNotifyAt, at);
+      },
       release: () => {
         if (released) return;
         released = true;

@@ -259,6 +259,7 @@ export function applyResilience(
     const started = policy.now();
     const rawBody = wantsRawBody(options.request as Record<string, unknown> | undefined);
     const callerSignal = (options.request as { signal?: unknown } | undefined)?.signal;
+    const callerFetch = (options.request as { fetch?: unknown } | undefined)?.fetch;
     const guard = (options.request as Record<string, unknown> | undefined)?.[WRITE_GUARD];
     /** One attempt, timed; its slot is released when it ends (after any pause it causes). */
     const attemptOnce = async (n: number, slot: PacingSlot | undefined): Promise<Attempt> => {
@@ -271,6 +272,17 @@ export function applyResilience(
           ...(options.request ?? {}),
           retries: 0,
           signal,
+          // the moment it really leaves (after the auth hook, which may fetch a token first):
+          // the pacer spaces the next write from then; globalThis.fetch is looked up at call time
+          ...(slot !== undefined
+            ? {
+                fetch: (...args: unknown[]) => {
+                  slot.sent();
+                  const fetch = typeof callerFetch === "function" ? callerFetch : globalThis.fetch;
+                  return (fetch as (...a: unknown[]) => unknown)(...args);
+                },
+              }
+            : {}),
           // parsed here with JSON.parse (see response-body.ts), not by Octokit
           ...(rawBody ? {} : { parseSuccessResponseBody: false }),
         };

@@ -95,6 +95,19 @@ describe("the pacer", () => {
     expect(pacer.stats.maxWaitMs.query).toBe(0);
   });
 
+  it("spaces a write from the moment the previous one left (a token exchange may delay it)", async () => {
+    const pacer = new Pacer("t");
+    const first = await pacer.acquire(CREATE);
+    await vi.advanceTimersByTimeAsync(300);
+    first.sent();
+    await vi.advanceTimersByTimeAsync(50);
+    first.release();
+    const { granted, done } = run(pacer, [CREATE]);
+    await vi.advanceTimersByTimeAsync(5_000);
+    await done;
+    expect(granted).toEqual([1_300 - 350]);
+  });
+
   it("spaces quick writes by 1 s and writes that notify people by 3 s", async () => {
     const pacer = new Pacer("t");
     const { granted, done } = run(pacer, [COMMENT, CREATE, COMMENT, CREATE]);
