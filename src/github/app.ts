@@ -198,8 +198,12 @@ export function createCostValueApp(options: CostValueOptions = {}): ApplicationF
     // the installation an API object acts for (set where the API object is made)
     const queueScope = new WeakMap<Api, number>();
     /**
-     * The API an evaluation uses. Under a lease, every write first checks that the lease still
-     * holds for longer than the write's attempt (after its pacing slot: see `guardWrites`).
+     * The API an evaluation uses. Under a lease, a check-run write first checks that the lease
+     * still holds for longer than the write's attempt (after its pacing slot: see `guardWrites`),
+     * so two workers never both create the PR's run. The rollup's writes are not guarded: they are
+     * serialized by the milestone's advisory lock (find, then update) and run while a database
+     * transaction holds a connection, where waiting for a lease renewal could deadlock (PGlite has
+     * one connection).
      */
     const apiOf = (
       octokit: Context["octokit"],
@@ -210,7 +214,12 @@ export function createCostValueApp(options: CostValueOptions = {}): ApplicationF
       const api: Api = {
         graphql: (query, variables) => octokit.graphql(query, variables),
         request: (route, params) =>
-          octokit.request(route, guard !== undefined ? guardWrites(params, guard) : params),
+          octokit.request(
+            route,
+            guard !== undefined && /\/check-runs\b/.test(route)
+              ? guardWrites(params, guard)
+              : params,
+          ),
       };
       if (installationId !== undefined) queueScope.set(api, installationId);
       return api;

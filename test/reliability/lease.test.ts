@@ -4,7 +4,7 @@
  * and the lease is only a promise that nobody else evaluates the PR until it runs out.
  *
  * Worker A (CostValueOctokit: paced, real app auth) reads a PR, then its create is refused by a
- * secondary rate limit (Retry-After: 3) and waits 3 s; its lease lasts 1.5 s. Worker B, another
+ * secondary rate limit (Retry-After: 5) and waits 5 s; its lease lasts 3 s. Worker B, another
  * app instance on the same database, sweeps every 100 ms.
  * - A's renewals work: the lease holds through the wait, B never takes the PR; one run.
  * - A's renewals fail (its database connection is gone): the lease runs out, B takes the PR over,
@@ -41,7 +41,10 @@ import { pullRequestPayload } from "../helpers/webhook-payloads.js";
 
 const BODY = "## Value\nIssue: #1\nType: defect\nWorth: $100\n";
 const OWNER = "lease";
-const LEASE_MS = 1_500;
+/** Renewed every second: 2 s of slack for a renewal delayed on a loaded machine. */
+const LEASE_MS = 3_000;
+/** Longer than the lease. */
+const RETRY_AFTER_SECONDS = 5;
 
 let db: TestDatabase;
 let github: FakeGitHubServer;
@@ -98,7 +101,7 @@ function renewalsFailing(real: Database): Database & { failRenewals: boolean } {
   return database;
 }
 
-/** Worker A: paced and authenticated as the app (as in production), a 1.5 s lease. */
+/** Worker A: paced and authenticated as the app (as in production), a 3 s lease. */
 async function workerA(database: Database, installation: number) {
   const warnings: string[] = [];
   const lifecycle = new Lifecycle();
@@ -193,7 +196,7 @@ describe("a write that waits longer than the lease", () => {
     const headSha = addPullRequest(1, 9_100);
     const a = await workerA(db, 8_001);
     const b = await workerB();
-    github.mock.rateLimit("create", "secondary", { retryAfterSeconds: 3 });
+    github.mock.rateLimit("create", "secondary", { retryAfterSeconds: RETRY_AFTER_SECONDS });
 
     await opened(a.probot, a.installation, 1, headSha);
     await b.lifecycle.shutdown(5_000);
@@ -211,7 +214,7 @@ describe("a write that waits longer than the lease", () => {
     database.failRenewals = true;
     const a = await workerA(database, 8_002);
     const b = await workerB();
-    github.mock.rateLimit("create", "secondary", { retryAfterSeconds: 3 });
+    github.mock.rateLimit("create", "secondary", { retryAfterSeconds: RETRY_AFTER_SECONDS });
     const createsBefore = github.mock.endpointCounts.get("create") ?? 0;
 
     // A's delivery succeeds: another worker covers the PR (nothing for GitHub to redeliver)
