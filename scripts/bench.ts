@@ -9,6 +9,7 @@ import { cpus, totalmem } from "node:os";
 import { parseArgs } from "node:util";
 import { run as adversarial } from "./bench/adversarial.js";
 import { run as apiCalls } from "./bench/api-calls.js";
+import { run as burst } from "./bench/burst.js";
 import type { BenchSection, Figure } from "./bench/common.js";
 import { run as memory } from "./bench/memory.js";
 import { run as overhead } from "./bench/overhead.js";
@@ -22,6 +23,7 @@ const SECTIONS: Record<string, BenchSection> = {
   trailers,
   "api-calls": apiCalls,
   throughput,
+  burst,
   "rollup-scale": rollupScale,
   overhead,
   startup,

@@ -26,9 +26,9 @@ const SMALL_PR_COMMITS = 20;
 /** Distinct PRs the deliveries cycle through, each in its own installation. */
 const SMALL_PRS = 200;
 /**
- * Deliveries in flight at once (different PRs). Probot's throttling spaces an installation's
- * writes and GraphQL calls 1 s apart (GitHub's secondary limits): each delivery takes ≥ 1 s
- * mostly waiting, so many run at once, over many installations.
+ * Deliveries in flight at once (different PRs). The app's pacing spaces an installation's
+ * writes 1 s apart (GitHub's secondary limits): deliveries spend most of their time waiting, so
+ * many run at once, over many installations.
  */
 const CONCURRENCY = 32;
 const FIRST_INSTALLATION = 5000;
@@ -175,7 +175,7 @@ async function measure(
   preload: string,
 ): Promise<void> {
   const { quick, record, log } = ctx;
-  // the big PR's 50 GraphQL pages are spaced 1 s apart by Probot's throttling: ≥ 50 s
+  // the big PR's 50 GraphQL pages (queries: not paced like writes since issue 13)
   const bigCommits = quick ? 300 : 5000;
   const warm = quick ? 30 : 1000;
   const total = quick ? 90 : 10_000;

@@ -15,9 +15,10 @@
  * (/proc/<pid>/stat utime+stime), and GitHub write pacing. Baseline in the same run and process:
  * signed `ping` deliveries (signature check and Probot's dispatch, no handler), same concurrency.
  *
- * Probot's throttling (on in production) spaces GraphQL and write requests ≥ 1 s apart per
- * throttle id, so an evaluation takes ≥ 1 s, and throughput ≤ deliveries in flight per second —
- * or ~0.5/s for the whole app when every event's Octokit shares one throttle id (reported).
+ * GitHub's pacing (on in production: the app's pacer, `pacing.ts`) starts an installation's
+ * writes ≥ 1 s apart, so one installation gets ≤ 1 evaluation per second; GraphQL queries are not
+ * paced (before issue 13 Octokit's throttling plugin paced them too, and the whole app at ~0.5/s
+ * when every event's Octokit shared one throttle id: the write-gap figure still reports that).
  */
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
@@ -326,14 +327,14 @@ export async function run(ctx: BenchContext): Promise<void> {
       name: "answer latency p50 (evaluation delivery)",
       value: work.p50,
       unit: "ms",
-      note: `p95 ${work.p95.toFixed(0)} ms; Probot answers 202 after 9 s and carries on; ≥ 1 s by design (GraphQL and write spaced 1 s per throttle id)`,
+      note: `p95 ${work.p95.toFixed(0)} ms; Probot answers 202 after 9 s and carries on; an installation's writes are spaced ≥ 1 s apart`,
     });
     ctx.record({
       name: "median gap between check-run writes",
       value: medianGap,
       unit: "ms",
       note: appWide
-        ? `writes of ${writers} installations reach GitHub ~1 s apart, one after another: Probot's throttle paces the whole app as one installation (octokit-auth-probot builds each event's Octokit without a per-installation throttle id), capping it near 0.5 evaluations/s`
+        ? `writes of ${writers} installations reach GitHub ~1 s apart, one after another: the whole app is paced as one installation, capping it near 1 evaluation/s`
         : `${writers} installations writing; writes are paced per installation, not app-wide`,
     });
     ctx.record({

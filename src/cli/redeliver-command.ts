@@ -9,7 +9,7 @@
  * `/app/hook/deliveries/{id}/attempts` once. An event already delivered successfully after its
  * failure (a redelivery that went through) is skipped, and so is one that failed `--max-attempts`
  * times (a delivery the app keeps refusing needs a fix, not more attempts). Sequential: one request
- * at a time, writes spaced by the app's throttling. Safe to repeat.
+ * at a time, writes spaced by the app's pacing (`pacing.ts`). Safe to repeat.
  */
 import { parseSince } from "../core/usage.js";
 import {

@@ -105,7 +105,7 @@ export interface ClientLog {
 }
 
 export interface AppClientOptions {
-  /** The Octokit class (tests pass one with throttling off). Default: the app's. */
+  /** The Octokit class (tests pass one without pacing or throttling). Default: the app's. */
   Octokit?: typeof ProbotOctokit;
   retryPolicy?: RetryPolicy;
   log?: ClientLog;

@@ -9,19 +9,31 @@ import type { ApplicationFunction, Context, Probot } from "probot";
 import { type Database, databaseOptionsFromEnv, openDatabase } from "../db/database.js";
 import { resumePurges } from "../db/ledger.js";
 import { loadMigrations, migrate } from "../db/migrate.js";
-import type { QueuedEvaluation, QueueKey } from "../db/queue.js";
+import type { QueueKey } from "../db/queue.js";
 import { countPending } from "../db/queue.js";
 import { registerCommands } from "./commands.js";
 import { assertSafeEnvironment } from "./environment.js";
 import { type EvaluationOutcome, type EvaluationTarget, evaluateAndPublish } from "./evaluate.js";
-import { DEFAULT_QUEUE_SETTINGS, EvaluationQueue, type QueueSettings } from "./evaluation-queue.js";
+import {
+  DEFAULT_QUEUE_SETTINGS,
+  EvaluationQueue,
+  type Lease,
+  type LeasedEvaluation,
+  LeaseLostError,
+  type QueueSettings,
+} from "./evaluation-queue.js";
 import { operatorRoutes } from "./http-routes.js";
 import { registerLedgerEvents } from "./ledger-events.js";
 import { Lifecycle, ShuttingDownError } from "./lifecycle.js";
 import { Metrics } from "./metrics.js";
 import { acceptPayload } from "./payload-guard.js";
 import { findPullRequestsForCommit } from "./read.js";
-import { applyResilience, DEFAULT_RETRY_POLICY, type RetryPolicy } from "./resilience.js";
+import {
+  applyResilience,
+  DEFAULT_RETRY_POLICY,
+  guardWrites,
+  type RetryPolicy,
+} from "./resilience.js";
 import { DEFAULT_ROLLUP_TIMING, RollupScheduler, type RollupTiming } from "./rollup-scheduler.js";
 import type { RollupTarget } from "./rollups.js";
 
@@ -118,7 +130,7 @@ function instrumented(
       const event = describeEvent(context);
       try {
         applyResilience(context.octokit, deps.policy, {
-          onAttempt: (a) => deps.metrics.apiCall(a.outcome, a.rateLimitRemaining),
+          onAttempt: (a) => deps.metrics.apiCall(a.outcome, a.rateLimitRemaining, a.queuedMs),
         });
         await deps.lifecycle.track(() => handler(context));
         deps.metrics.delivery(event, "ok");
@@ -190,24 +202,48 @@ export function createCostValueApp(options: CostValueOptions = {}): ApplicationF
     }
 
     type Api = Parameters<typeof evaluateAndPublish>[0];
-    const apiOf = (octokit: Context["octokit"]): Api => ({
-      graphql: (query, variables) => octokit.graphql(query, variables),
-      request: (route, params) => octokit.request(route, params),
-    });
-    /** An API object for an installation, outside any webhook (the sweep, rollup refreshes). */
-    const apiForInstallation = async (installationId: number): Promise<Api> => {
+    // the installation an API object acts for (set where the API object is made)
+    const queueScope = new WeakMap<Api, number>();
+    /**
+     * The API an evaluation uses. Under a lease, a check-run write first checks that the lease
+     * still holds for longer than the write's attempt (after its pacing slot: see `guardWrites`),
+     * so two workers never both create the PR's run. The rollup's writes are not guarded: they are
+     * serialized by the milestone's advisory lock (find, then update) and run while a database
+     * transaction holds a connection, where waiting for a lease renewal could deadlock (PGlite has
+     * one connection).
+     */
+    const apiOf = (
+      octokit: Context["octokit"],
+      installationId: number | undefined,
+      lease?: Lease,
+    ): Api => {
+      const guard = lease !== undefined ? () => lease.ensureHeld(policy.timeoutMs) : undefined;
+      const api: Api = {
+        graphql: (query, variables) => octokit.graphql(query, variables),
+        request: (route, params) =>
+          octokit.request(
+            route,
+            guard !== undefined && /\/check-runs\b/.test(route)
+              ? guardWrites(params, guard)
+              : params,
+          ),
+      };
+      if (installationId !== undefined) queueScope.set(api, installationId);
+      return api;
+    };
+    /** An installation's Octokit outside any webhook (the sweep, rollup refreshes). */
+    const octokitFor = async (installationId: number): Promise<Context["octokit"]> => {
       const octokit = (await probot.auth(installationId)) as Context["octokit"];
       applyResilience(octokit, policy, {
-        onAttempt: (a) => metrics.apiCall(a.outcome, a.rateLimitRemaining),
+        onAttempt: (a) => metrics.apiCall(a.outcome, a.rateLimitRemaining, a.queuedMs),
       });
-      const api = apiOf(octokit);
-      queueScope.set(api, installationId);
-      return api;
+      return octokit;
     };
     const scheduler =
       database !== undefined && options.rollups !== undefined
         ? new RollupScheduler(database.pool, options.rollups, {
-            apiFor: apiForInstallation,
+            apiFor: async (installationId) =>
+              apiOf(await octokitFor(installationId), installationId),
             ...(options.appId !== undefined ? { appId: options.appId } : {}),
             now,
             track: (task) => lifecycle.track(task),
@@ -270,6 +306,11 @@ export function createCostValueApp(options: CostValueOptions = {}): ApplicationF
           },
           "cost-value: check published",
         );
+      } else if (outcome.error instanceof LeaseLostError) {
+        log.warn(
+          { pr: where, requests: outcome.requests, reason: outcome.error.message },
+          "cost-value: lease lost before writing; the worker holding it evaluates this PR",
+        );
       } else {
         if (isDatabaseError(outcome.error)) metrics.databaseError();
         log.error(
@@ -279,8 +320,6 @@ export function createCostValueApp(options: CostValueOptions = {}): ApplicationF
       }
       return outcome;
     }
-    // the installation an API object acts for (set where the API object is made)
-    const queueScope = new WeakMap<Api, number>();
 
     async function evaluate(context: Context, target: EvaluationTarget): Promise<void> {
       const key = `${target.owner}/${target.repo}#${target.number}`.toLowerCase();
@@ -290,15 +329,14 @@ export function createCostValueApp(options: CostValueOptions = {}): ApplicationF
       };
       const installationId = payload.installation?.id;
       const repositoryId = payload.repository?.id;
-      const api = apiOf(context.octokit);
-      if (installationId !== undefined) queueScope.set(api, installationId);
       if (queue === undefined || installationId === undefined || repositoryId === undefined) {
+        const api = apiOf(context.octokit, installationId);
         const outcome = await local.run(key, () => runOne(api, target, context.log));
         if (outcome.kind === "failed") throw outcome.error;
         return;
       }
       const queueKey: QueueKey = { installationId, repositoryId, number: target.number };
-      let leased: QueuedEvaluation | undefined;
+      let leased: LeasedEvaluation | undefined;
       try {
         ({ job: leased } = await queue.enqueueAndClaim({
           ...queueKey,
@@ -318,9 +356,9 @@ export function createCostValueApp(options: CostValueOptions = {}): ApplicationF
       const result = await local.run(key, () =>
         queue.drain(
           queueKey,
-          (job) =>
+          (job, lease) =>
             runOne(
-              api,
+              apiOf(context.octokit, installationId, lease),
               {
                 owner: job.owner,
                 repo: job.repo,
@@ -344,7 +382,7 @@ export function createCostValueApp(options: CostValueOptions = {}): ApplicationF
         );
       }
       const last = result.outcomes.at(-1);
-      if (last?.kind === "failed") throw last.error;
+      if (last?.kind === "failed" && !(last.error instanceof LeaseLostError)) throw last.error;
     }
 
     /** Take over pending evaluations whose worker died, and retry failed ones after backoff. */
@@ -365,11 +403,11 @@ export function createCostValueApp(options: CostValueOptions = {}): ApplicationF
         });
         await lifecycle
           .track(async () => {
-            const api = await apiForInstallation(key.installationId);
-            await queue.drain(key, (job) =>
+            const octokit = await octokitFor(key.installationId);
+            await queue.drain(key, (job, lease) =>
               local.run(`${job.owner}/${job.repo}#${job.number}`.toLowerCase(), () =>
                 runOne(
-                  api,
+                  apiOf(octokit, key.installationId, lease),
                   {
                     owner: job.owner,
                     repo: job.repo,
@@ -517,8 +555,10 @@ export function productionApp(params: {
   env: Readonly<Record<string, string | undefined>>;
   lifecycle: Lifecycle;
   metrics: Metrics;
+  /** Tests and benchmarks only: the retry policy (default: the app's). */
+  retryPolicy?: RetryPolicy;
 }): ApplicationFunction {
-  const { env, lifecycle, metrics } = params;
+  const { env, lifecycle, metrics, retryPolicy } = params;
   return async (app, options) => {
     assertSafeEnvironment(env);
     const appId = appIdFromEnv(env);
@@ -534,6 +574,7 @@ export function productionApp(params: {
       database,
       metrics,
       lifecycle,
+      ...(retryPolicy !== undefined ? { retryPolicy } : {}),
       queue: {
         sweepIntervalMs: seconds(env.COST_VALUE_SWEEP_SECONDS, 30) * 1000,
         leaseMs: seconds(env.COST_VALUE_LEASE_SECONDS, 60) * 1000,

@@ -13,6 +13,7 @@ export class Metrics {
   readonly #evaluation: client.Histogram<"outcome">;
   readonly #apiCalls: client.Counter<"outcome">;
   readonly #rateLimit: client.Gauge;
+  readonly #limiterWait: client.Histogram;
   readonly #dbErrors: client.Counter;
   #pendingCount: (() => Promise<number>) | undefined;
 
@@ -40,6 +41,12 @@ export class Metrics {
     this.#rateLimit = new client.Gauge({
       name: "cost_value_github_rate_limit_remaining",
       help: "x-ratelimit-remaining of the last GitHub response that carried it",
+      registers,
+    });
+    this.#limiterWait = new client.Histogram({
+      name: "cost_value_github_limiter_wait_seconds",
+      help: "Time a GitHub request attempt waited for its installation's pacing slot (writes 1 s apart, points per minute, rate-limit pauses) before it was sent; not part of its timeout",
+      buckets: [0.001, 0.01, 0.1, 0.5, 1, 2.5, 5, 10, 30, 60, 120],
       registers,
     });
     this.#dbErrors = new client.Counter({
@@ -75,9 +82,10 @@ export class Metrics {
     this.#evaluation.observe({ outcome }, seconds);
   }
 
-  apiCall(outcome: CallOutcome, rateLimitRemaining?: number): void {
+  apiCall(outcome: CallOutcome, rateLimitRemaining?: number, queuedMs?: number): void {
     this.#apiCalls.inc({ outcome });
     if (rateLimitRemaining !== undefined) this.#rateLimit.set(rateLimitRemaining);
+    if (queuedMs !== undefined) this.#limiterWait.observe(queuedMs / 1000);
   }
 
   databaseError(): void {

@@ -12,10 +12,27 @@
  *   (see {@link isUncertainWrite} and `publishCheckRun`).
  * - Everything else (404, 422, …) fails at once.
  *
+ * Pacing (`pacing.ts`): an Octokit made by `CostValueOctokit` carries its installation's pacer.
+ * Each attempt first takes a slot there (waiting as GitHub's limits require), and only then starts
+ * its timeout: `timeoutMs` measures one network attempt, never the wait for the rate limiter (this
+ * hook is the outermost layer of the Octokit, so anything inside it that queued, like Octokit's
+ * throttling plugin did, would be timed too). A rate-limit answer pauses the installation's pacer
+ * for the time GitHub gave, so its other requests wait instead of hitting the limit again. Time
+ * spent waiting for a slot does not count against the budget.
+ *
  * Probot's own retry plugin is switched off per request (`request.retries = 0`) so retries are
- * never stacked, and its throttling plugin is told not to retry (see `octokit.ts`).
+ * never stacked, and its throttling plugin is off (see `octokit.ts`).
  */
 
+import {
+  classifyRequest,
+  exhaustedFor,
+  PacingPausedError,
+  type PacingSlot,
+  pacerOf,
+  pauseScope,
+  type Resource,
+} from "./pacing.js";
 import { readBody, wantsRawBody } from "./response-body.js";
 
 export interface RetryPolicy {
@@ -54,6 +71,8 @@ export interface ApiObserver {
     status?: number;
     rateLimitRemaining?: number;
     retryInMs?: number;
+    /** How long this attempt waited for its pacing slot (paced Octokits only). */
+    queuedMs?: number;
   }): void;
 }
 
@@ -102,6 +121,8 @@ export type Fault =
 
 /** What kind of failure an Octokit error is (pure: exported for tests). */
 export function classify(error: unknown, nowMs: number): Fault {
+  // refused here before it reached GitHub (a lost lease, a paused installation): nothing happened
+  if ((error as { notSent?: unknown } | undefined)?.notSent === true) return { kind: "permanent" };
   const e = (error ?? {}) as HttpError;
   const status = typeof e.status === "number" ? e.status : undefined;
   const message = `${e.message ?? ""} ${JSON.stringify(e.response?.data ?? "")}`;
@@ -188,7 +209,37 @@ interface Hookable {
   };
 }
 
+/**
+ * Where a caller's check before a content-creating request goes (in the request's `request`
+ * options): see {@link guardWrites}.
+ */
+export const WRITE_GUARD = "costValueWriteGuard";
+
+/**
+ * Run before each attempt of a content-creating request, after it got its pacing slot (so right
+ * before it goes out, however long it waited): throw to cancel it. The durable queue's lease check
+ * (a worker that lost its lease must not create).
+ */
+export type WriteGuard = () => Promise<void> | void;
+
+/** `params` for `octokit.request` with `guard` run before any write they make. */
+export function guardWrites<P extends Record<string, unknown>>(
+  params: P | undefined,
+  guard: WriteGuard,
+): P {
+  const request = (params?.request ?? {}) as Record<string, unknown>;
+  return { ...params, request: { ...request, [WRITE_GUARD]: guard } } as unknown as P;
+}
+
 const applied = new WeakSet<object>();
+
+function isResource(value: string): value is Resource {
+  return value === "core" || value === "graphql" || value === "search";
+}
+
+type Attempt =
+  | { ok: true; response: Awaited<ReturnType<RequestFn>> }
+  | { ok: false; error: unknown; fault: Fault; wait: number };
 
 /** Put the retry policy on an Octokit instance (once; later calls are no-ops). */
 export function applyResilience(
@@ -199,20 +250,39 @@ export function applyResilience(
   if (applied.has(octokit)) return;
   applied.add(octokit);
   (octokit as Hookable).hook.wrap("request", async (request, options) => {
+    // the installation's pacer when the Octokit has one (CostValueOctokit); else unpaced (tests)
+    const pacer = pacerOf(octokit);
     const method = String(options.method ?? "GET").toUpperCase();
     const url = String(options.url ?? "");
     const route = describe(method, url);
+    const cls = classifyRequest(method, url, options.query);
     const started = policy.now();
     const rawBody = wantsRawBody(options.request as Record<string, unknown> | undefined);
-    let waited = 0;
-    for (let attempt = 0; ; attempt++) {
-      const signal = AbortSignal.timeout(policy.timeoutMs);
+    const callerSignal = (options.request as { signal?: unknown } | undefined)?.signal;
+    const callerFetch = (options.request as { fetch?: unknown } | undefined)?.fetch;
+    const guard = (options.request as Record<string, unknown> | undefined)?.[WRITE_GUARD];
+    /** One attempt, timed; its slot is released when it ends (after any pause it causes). */
+    const attemptOnce = async (n: number, slot: PacingSlot | undefined): Promise<Attempt> => {
+      const timeout = AbortSignal.timeout(policy.timeoutMs);
+      const signal =
+        callerSignal instanceof AbortSignal ? AbortSignal.any([callerSignal, timeout]) : timeout;
       try {
         // mutated in place: before-after-hook hands every layer the same options object
         options.request = {
           ...(options.request ?? {}),
           retries: 0,
           signal,
+          // the moment it really leaves (after the auth hook, which may fetch a token first):
+          // the pacer spaces the next write from then; globalThis.fetch is looked up at call time
+          ...(slot !== undefined
+            ? {
+                fetch: (...args: unknown[]) => {
+                  slot.sent();
+                  const fetch = typeof callerFetch === "function" ? callerFetch : globalThis.fetch;
+                  return (fetch as (...a: unknown[]) => unknown)(...args);
+                },
+              }
+            : {}),
           // parsed here with JSON.parse (see response-body.ts), not by Octokit
           ...(rawBody ? {} : { parseSuccessResponseBody: false }),
         };
@@ -222,61 +292,122 @@ export function applyResilience(
         }
         const limited = graphqlRateLimited(url, response);
         if (limited !== undefined) throw limited;
-        const remaining = rateLimitRemaining(response.headers);
+        // that was the resource's last request until its reset: the next ones wait for it
+        const exhausted = exhaustedFor(response.headers, Date.now());
+        if (exhausted !== undefined && pacer !== undefined) {
+          pacer.pause(
+            isResource(exhausted.resource) ? exhausted.resource : cls.resource,
+            exhausted.ms,
+            403,
+          );
+        }
+        return { ok: true, response };
+      } catch (error) {
+        const fault = classify(error, policy.now());
+        const wait =
+          fault.kind === "rate-limit"
+            ? (fault.waitMs ?? policy.baseDelayMs * 2 ** n)
+            : Math.round(policy.baseDelayMs * 2 ** n * (0.75 + Math.random() * 0.5));
+        if (fault.kind === "rate-limit" && pacer !== undefined) {
+          // GitHub refused: the installation's queued requests wait as long as this one
+          const status = (error as HttpError).status;
+          pacer.pause(pauseScope(error, cls), wait, typeof status === "number" ? status : 429);
+        }
+        return { ok: false, error, fault, wait };
+      } finally {
+        slot?.release();
+      }
+    };
+    let waited = 0;
+    let queued = 0;
+    for (let attempt = 0; ; attempt++) {
+      // 1. a slot from GitHub's pacing: waiting here is not a network fault, and not timed
+      let slot: PacingSlot | undefined;
+      // a token exchange is made inside another request's attempt (Octokit's auth hook): it must
+      // not wait for a slot that request holds; GitHub does not count it as content-creating
+      if (pacer !== undefined && cls.kind !== "auth") {
+        try {
+          slot = await pacer.acquire(cls, { maxPauseMs: policy.maxDelayMs });
+        } catch (error) {
+          if (!(error instanceof PacingPausedError)) throw error;
+          const status = error.status === 403 ? 403 : 429;
+          observer.onAttempt?.({ method, route, outcome: "rate-limited", status });
+          throw new GitHubUnavailableError(
+            `GitHub's API rate limit was reached (this installation is paused; ${route} was not sent); GitHub allows more requests after ${new Date(error.retryAt).toISOString().slice(11, 19)} UTC`,
+            status,
+            "rate-limited",
+            error.retryAt,
+            { cause: error },
+          );
+        }
+        queued += slot.waitedMs;
+      }
+      // 2. the caller's last check before a write goes out (its slot may have taken long)
+      if (typeof guard === "function" && cls.kind === "write") {
+        try {
+          await (guard as WriteGuard)();
+        } catch (error) {
+          slot?.release();
+          throw error;
+        }
+      }
+      // 3. one network attempt, timed from here
+      const result = await attemptOnce(attempt, slot);
+      const queuedMs = slot?.waitedMs;
+      if (result.ok) {
+        const remaining = rateLimitRemaining(result.response.headers);
         observer.onAttempt?.({
           method,
           route,
           outcome: "ok",
           ...(remaining !== undefined ? { rateLimitRemaining: remaining } : {}),
+          ...(queuedMs !== undefined ? { queuedMs } : {}),
         });
-        return response;
-      } catch (error) {
-        const e = error as HttpError;
-        const status = typeof e.status === "number" ? e.status : undefined;
-        const remaining = rateLimitRemaining(e.response?.headers);
-        const fault = classify(error, policy.now());
-        const outcome: CallOutcome =
-          fault.kind === "rate-limit"
-            ? "rate-limited"
-            : fault.kind === "transient"
-              ? fault.reason
-              : "client-error";
-        const report = (retryInMs?: number) =>
-          observer.onAttempt?.({
-            method,
-            route,
-            outcome,
-            ...(status !== undefined ? { status } : {}),
-            ...(remaining !== undefined ? { rateLimitRemaining: remaining } : {}),
-            ...(retryInMs !== undefined ? { retryInMs } : {}),
-          });
-        if (fault.kind === "permanent") {
-          report();
-          throw error;
-        }
-        if (fault.kind === "transient" && !isSafeToRepeat(method, url)) {
-          report();
-          (error as { uncertainWrite?: boolean }).uncertainWrite = true;
-          throw error;
-        }
-        const wait =
-          fault.kind === "rate-limit"
-            ? (fault.waitMs ?? policy.baseDelayMs * 2 ** attempt)
-            : Math.round(policy.baseDelayMs * 2 ** attempt * (0.75 + Math.random() * 0.5));
-        const elapsed = policy.now() - started;
-        const exhausted =
-          attempt >= policy.retries ||
-          wait > policy.maxDelayMs ||
-          waited + wait > policy.budgetMs ||
-          elapsed + wait > policy.budgetMs + policy.timeoutMs * (policy.retries + 1);
-        if (exhausted) {
-          report();
-          throw unavailable(route, fault, status, attempt + 1, policy.now(), error);
-        }
-        report(wait);
-        await policy.sleep(wait);
-        waited += wait;
+        return result.response;
       }
+      const { error, fault, wait } = result;
+      const e = error as HttpError;
+      const status = typeof e.status === "number" ? e.status : undefined;
+      const remaining = rateLimitRemaining(e.response?.headers);
+      const outcome: CallOutcome =
+        fault.kind === "rate-limit"
+          ? "rate-limited"
+          : fault.kind === "transient"
+            ? fault.reason
+            : "client-error";
+      const report = (retryInMs?: number) =>
+        observer.onAttempt?.({
+          method,
+          route,
+          outcome,
+          ...(status !== undefined ? { status } : {}),
+          ...(remaining !== undefined ? { rateLimitRemaining: remaining } : {}),
+          ...(retryInMs !== undefined ? { retryInMs } : {}),
+          ...(queuedMs !== undefined ? { queuedMs } : {}),
+        });
+      if (fault.kind === "permanent") {
+        report();
+        throw error;
+      }
+      if (fault.kind === "transient" && !isSafeToRepeat(method, url)) {
+        report();
+        (error as { uncertainWrite?: boolean }).uncertainWrite = true;
+        throw error;
+      }
+      // network time and backoff count against the budget; waiting for a slot does not
+      const elapsed = policy.now() - started - queued;
+      const exhausted =
+        attempt >= policy.retries ||
+        wait > policy.maxDelayMs ||
+        waited + wait > policy.budgetMs ||
+        elapsed + wait > policy.budgetMs + policy.timeoutMs * (policy.retries + 1);
+      if (exhausted) {
+        report();
+        throw unavailable(route, fault, status, attempt + 1, policy.now(), error);
+      }
+      report(wait);
+      await policy.sleep(wait);
+      waited += wait;
     }
   });
 }

@@ -5,11 +5,13 @@
  */
 import { ProbotOctokit } from "probot";
 import { describe, expect, it } from "vitest";
+import { attachPacer, Pacer } from "../../src/github/pacing.js";
 import {
   applyResilience,
   classify,
   DEFAULT_RETRY_POLICY,
   GitHubUnavailableError,
+  guardWrites,
   isUncertainWrite,
   type RetryPolicy,
 } from "../../src/github/resilience.js";
@@ -17,9 +19,14 @@ import {
 type Answer = { status: number; headers?: Record<string, string>; body?: unknown } | "hang";
 
 function scripted(answers: Answer[]) {
-  const calls: { method: string; url: string; retries: unknown }[] = [];
+  const calls: { method: string; url: string; retries: unknown; at: number }[] = [];
   const fetch = async (url: string, init: RequestInit & { signal?: AbortSignal }) => {
-    calls.push({ method: String(init.method), url: String(url), retries: undefined });
+    calls.push({
+      method: String(init.method),
+      url: String(url),
+      retries: undefined,
+      at: performance.now(),
+    });
     const answer = answers.shift() ?? { status: 200, body: {} };
     if (answer === "hang") {
       return new Promise<Response>((_, reject) => {
@@ -36,16 +43,18 @@ function scripted(answers: Answer[]) {
   return { fetch, calls };
 }
 
-function client(answers: Answer[], policy: Partial<RetryPolicy> = {}) {
+function client(answers: Answer[], policy: Partial<RetryPolicy> = {}, pacer?: Pacer) {
   const { fetch, calls } = scripted(answers);
   const waits: number[] = [];
   const attempts: string[] = [];
+  const queued: number[] = [];
   const Octokit = ProbotOctokit.defaults((o: Record<string, unknown>) => ({
     ...o,
     retry: { enabled: false },
     throttle: { enabled: false },
   }));
   const octokit = new Octokit({ auth: "test", request: { fetch } });
+  if (pacer !== undefined) attachPacer(octokit, pacer);
   applyResilience(
     octokit,
     {
@@ -56,9 +65,14 @@ function client(answers: Answer[], policy: Partial<RetryPolicy> = {}) {
       },
       ...policy,
     },
-    { onAttempt: (a) => attempts.push(a.outcome) },
+    {
+      onAttempt: (a) => {
+        attempts.push(a.outcome);
+        if (a.queuedMs !== undefined) queued.push(a.queuedMs);
+      },
+    },
   );
-  return { octokit, calls, waits, attempts };
+  return { octokit, calls, waits, attempts, queued };
 }
 
 const get = (octokit: InstanceType<typeof ProbotOctokit>) =>
@@ -205,5 +219,75 @@ describe("the retry policy", () => {
     }
     expect(classify({ status: 503 }, 0).kind).toBe("transient");
     expect(classify({ status: 401 }, 0).kind).toBe("permanent");
+  });
+});
+
+describe("the retry policy with the installation's pacer (CostValueOctokit)", () => {
+  const realSleep = { sleep: DEFAULT_RETRY_POLICY.sleep, now: () => Date.now() };
+
+  it("times one network attempt: a write that waits for its slot longer than the timeout still goes", async () => {
+    const { octokit, calls, attempts, queued } = client([], { timeoutMs: 300 }, new Pacer("t1"));
+    // the second create waits ~1 s for its slot (writes ≥ 1 s apart), > the 300 ms timeout
+    await Promise.all([create(octokit), create(octokit)]);
+    expect(calls).toHaveLength(2);
+    expect(attempts).toEqual(["ok", "ok"]);
+    expect(Math.max(...queued)).toBeGreaterThanOrEqual(900);
+    expect((calls[1]?.at ?? 0) - (calls[0]?.at ?? 0)).toBeGreaterThanOrEqual(900);
+  });
+
+  it("a rate-limit answer holds the installation's other requests until retry-after, instead of each hitting it", async () => {
+    const pacer = new Pacer("t2");
+    let limitedAt = 0;
+    let other: Promise<unknown> | undefined;
+    const { octokit, calls } = client(
+      [{ status: 429, headers: { "retry-after": "1" }, body: { message: "slow down" } }],
+      {
+        ...realSleep,
+        sleep: (ms) => {
+          limitedAt = performance.now();
+          other = get(octokitRef()); // sent while the installation is paused
+          return DEFAULT_RETRY_POLICY.sleep(ms);
+        },
+      },
+      pacer,
+    );
+    const octokitRef = () => octokit;
+    await get(octokit);
+    await other;
+    expect(calls).toHaveLength(3); // the refused one, its repeat, the other
+    for (const call of calls.slice(1)) expect(call.at - limitedAt).toBeGreaterThanOrEqual(950);
+    expect(pacer.stats.pauses).toBe(1);
+  });
+
+  it("a pause longer than it may wait fails at once, nothing sent, saying when to try again", async () => {
+    const pacer = new Pacer("t3");
+    pacer.pause("all", 60_000, 403);
+    const { octokit, calls } = client([], realSleep, pacer);
+    const error = await create(octokit).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(GitHubUnavailableError);
+    expect(error).toMatchObject({ reason: "rate-limited", status: 403 });
+    expect((error as GitHubUnavailableError).retryAt).toBeGreaterThan(Date.now() + 50_000);
+    expect(String(error)).toMatch(/was not sent/);
+    // a create refused before it was sent is not an uncertain write: no look-up needed
+    expect(isUncertainWrite(error)).toBe(false);
+    expect(calls).toEqual([]);
+  });
+
+  it("a write guard runs after the slot and can cancel the write; reads are not guarded", async () => {
+    const { octokit, calls } = client([], {}, new Pacer("t4"));
+    const refused = Object.assign(new Error("lease lost"), { notSent: true });
+    const guard = async () => {
+      throw refused;
+    };
+    const params = { owner: "o", repo: "r", name: "cost/value", head_sha: "abc" };
+    await expect(
+      octokit.request("POST /repos/{owner}/{repo}/check-runs", guardWrites(params, guard)),
+    ).rejects.toBe(refused);
+    expect(isUncertainWrite(refused)).toBe(false);
+    await octokit.request(
+      "GET /repos/{owner}/{repo}",
+      guardWrites({ owner: "o", repo: "r" }, guard),
+    );
+    expect(calls.map((c) => c.method)).toEqual(["GET"]);
   });
 });

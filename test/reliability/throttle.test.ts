@@ -1,18 +1,20 @@
 /**
- * The throttle is per installation (regression test for 8bd5685). Probot's webhook Octokits got no
- * throttle `id`, so every installation shared one Bottleneck limiter: one write (POST/PATCH, and
- * GraphQL) per second for the whole process. `CostValueOctokit` keys the limiter by installation.
+ * GitHub's pacing is per installation (regression test for 8bd5685). Probot's webhook Octokits got
+ * no throttle `id`, so every installation shared one limiter: one write per second for the whole
+ * process. `CostValueOctokit` now paces with the app's own per-installation pacer
+ * (src/github/pacing.ts, Octokit's throttling plugin off): content-creating requests of one
+ * installation go one at a time, ≥ 1 s apart; GraphQL queries create nothing and are not spaced.
  *
  * The app is built as `npm start` builds it (src/github/start.ts): `productionApp` (its own
  * database, PGlite in memory or a fresh PostgreSQL database when DATABASE_URL is set) loaded into a
- * Probot with `Octokit: CostValueOctokit` — throttling ON — and real app authentication (a
- * throwaway key) against the fake GitHub over HTTP on 127.0.0.1. Each `pull_request.opened` costs
- * one token exchange, one GraphQL read (a POST: a "write" for the throttle) and one check-run create.
+ * Probot with `Octokit: CostValueOctokit` — pacing ON — and real app authentication (a throwaway
+ * key) against the fake GitHub over HTTP on 127.0.0.1. Each `pull_request.opened` costs one token
+ * exchange, one GraphQL read (a query: not paced) and one check-run create (paced).
  *
  * - three deliveries for three installations, concurrently: the three creates land within 900 ms
- *   of each other (one shared limiter: ≥ 2 s, the six throttled calls spaced 1 s apart);
- * - two deliveries for one installation: its two creates are still ≥ ~900 ms apart (throttling is
- *   on, not off).
+ *   of each other (one shared limiter: ≥ 2 s, the three creates spaced 1 s apart);
+ * - two deliveries for one installation: its two creates are still ≥ ~900 ms apart (pacing is
+ *   on, not off). (That its GraphQL reads are not spaced: burst.test.ts.)
  */
 
 import pino from "pino";
@@ -30,7 +32,7 @@ import { pullRequestPayload } from "../helpers/webhook-payloads.js";
 
 const BODY = "## Value\nIssue: #1\nType: defect\nWorth: $100\n";
 
-interface Create {
+interface Arrival {
   at: number;
   installation: number;
   path: string;
@@ -42,17 +44,19 @@ describe("the GitHub throttle is per installation (CostValueOctokit, as npm star
   let probot: Probot;
   let db: TestDatabase | undefined;
   const lifecycle = new Lifecycle();
-  const creates: Create[] = [];
+  const creates: Arrival[] = [];
+  const reads: Arrival[] = [];
   let deliveries = 0;
 
   beforeAll(async () => {
     fake = new FakeGitHub();
     github = await startFakeGitHubServer({ fake, appId: APP_ID });
     github.mock.onRequest = (request) => {
-      if (request.method !== "POST" || !/\/check-runs$/.test(request.path)) return;
       // the credential is the installation's token: `ghs_fake_<installation>_<n>`
       const installation = Number(/^ghs_fake_(\d+)_/.exec(request.credential)?.[1] ?? Number.NaN);
-      creates.push({ at: performance.now(), installation, path: request.path });
+      const arrival = { at: performance.now(), installation, path: request.path };
+      if (request.endpoint === "create") creates.push(arrival);
+      if (request.endpoint === "graphql") reads.push(arrival);
     };
     // the app opens its own database from the environment, as in production: a fresh PostgreSQL
     // database (dropped at the end) when DATABASE_URL is set, else PGlite in memory
@@ -126,20 +130,29 @@ describe("the GitHub throttle is per installation (CostValueOctokit, as npm star
     console.info(
       `throttle: 3 installations: creates spread ${spread.toFixed(0)} ms, deliveries took ${took.toFixed(0)} ms`,
     );
-    // one shared limiter: six throttled calls (3 GraphQL + 3 creates) 1 s apart, spread ≥ 2 s
+    // one shared limiter: the three creates 1 s apart, spread ≥ 2 s
     expect(spread).toBeLessThan(900);
   }, 20_000);
 
-  it("one installation's two deliveries: its writes are still spaced ~1 s apart", async () => {
+  it("one installation's two deliveries: its writes are still spaced ~1 s apart, its reads are not", async () => {
     creates.length = 0;
+    reads.length = 0;
     await Promise.all([opened(404, "delta", 4), opened(404, "delta", 5)]);
 
     expect(creates.map((c) => c.installation)).toEqual([404, 404]);
+    expect(reads.map((r) => r.installation)).toEqual([404, 404]);
     expect(github.mock.checkRuns).toHaveLength(5);
     const [first, second] = creates.map((c) => c.at).sort((a, b) => a - b);
     const gap = (second ?? 0) - (first ?? 0);
-    console.info(`throttle: 1 installation: creates ${gap.toFixed(0)} ms apart`);
-    // Bottleneck's minTime is 1000 ms; allow timer jitter
+    const [read1, read2] = reads.map((r) => r.at).sort((a, b) => a - b);
+    const readGap = (read2 ?? 0) - (read1 ?? 0);
+    console.info(
+      `throttle: 1 installation: creates ${gap.toFixed(0)} ms apart, GraphQL reads ${readGap.toFixed(0)} ms apart`,
+    );
+    // writes start ≥ 1000 ms apart; allow timer jitter
     expect(gap).toBeGreaterThanOrEqual(900);
+    // both reads reach GitHub before the second create (that queries are not spaced like writes
+    // is asserted with more requests, and a margin, in burst.test.ts)
+    expect(read2 ?? Number.POSITIVE_INFINITY).toBeLessThan(second ?? 0);
   }, 20_000);
 });
