@@ -6,6 +6,7 @@
  */
 import { Octokit } from "@octokit/core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { CONFIG_FILE_QUERY } from "../../src/github/graphql-documents.js";
 import { type AppProcess, sendDelivery, startAppProcess } from "../helpers/app-process.js";
 import { commitsOf, FakeGitHub } from "../helpers/fake-github.js";
 import { type FakeGitHubServer, startFakeGitHubServer } from "../helpers/fake-github-server.js";
@@ -126,8 +127,7 @@ describe("the fake GitHub server", () => {
       headSha: commits[0]?.sha ?? "",
       commits,
     });
-    const query =
-      "query CostValueConfigFile($owner: String!, $repo: String!, $expression: String!) { x }";
+    const query = CONFIG_FILE_QUERY;
     const viaGhe = await octokit.graphql(query, {
       owner: "acme",
       repo: "shop",
