@@ -538,6 +538,23 @@ describe("errors as GitHub gives them", () => {
   });
 });
 
+describe("the fake's own gaps and bugs fail the test", () => {
+  it("an enum value the schema lacks is graphql-js's error (as GitHub); null for a non-null field throws", () => {
+    const { fake, pr } = world();
+    fake.addCheckRun(pr.headSha, { id: 1, name: "x", appId: 1, status: "weird" });
+    const body = ask(fake, PULL_REQUEST_QUERY, prVariables(pr.headSha));
+    expect(body.errors?.map((e) => e.message)).toContain(
+      'Enum "CheckStatusState" cannot represent value: "WEIRD"',
+    );
+    pr.body = undefined as unknown as string;
+    expect(() =>
+      fake.answer({ query: PULL_REQUEST_QUERY, variables: prVariables(pr.headSha) }),
+    ).toThrow(
+      'FakeGitHub failed on "CostValuePullRequest" at repository.pullRequest.body: Cannot return null for non-nullable field PullRequest.body.',
+    );
+  });
+});
+
 describe("a document GitHub would reject", () => {
   const invalid = 'query Nope { repository(owner: "o", name: "r") { nope } }';
 
