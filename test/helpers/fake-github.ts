@@ -38,6 +38,7 @@ import {
   parse,
   validate,
 } from "graphql";
+import { ALL_DOCUMENTS } from "../../src/github/graphql-documents.js";
 import type { GraphqlFn } from "../../src/github/snapshot.js";
 
 export interface FakeCommit {
@@ -354,6 +355,9 @@ export class FakeGitHub {
     this.ids = options.ids ?? "small";
     this.#onInvalid = options.invalidDocuments ?? "throw";
     this.#firstRepositoryId = options.firstRepositoryId ?? 100;
+    // build the schema (~0.4-1 s, once per process) and validate the app's documents now, in the
+    // test's setup, not on the first request: that one may be inside a timed window
+    for (const document of Object.values(ALL_DOCUMENTS)) prepare(document, undefined);
   }
 
   /**
