@@ -6,9 +6,11 @@
  */
 import { Octokit } from "@octokit/core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { CONFIG_FILE_QUERY } from "../../src/github/graphql-documents.js";
 import { type AppProcess, sendDelivery, startAppProcess } from "../helpers/app-process.js";
-import { commitsOf, FakeGitHub } from "../helpers/fake-github.js";
+import { commitsOf, FakeGitHub, fakeSha } from "../helpers/fake-github.js";
 import { type FakeGitHubServer, startFakeGitHubServer } from "../helpers/fake-github-server.js";
+import { GitHubMock, restId, serializeJson } from "../helpers/github-mock.js";
 import { APP_ID } from "../helpers/probot.js";
 import { INSTALLATION_ID, pullRequestPayload } from "../helpers/webhook-payloads.js";
 
@@ -126,8 +128,7 @@ describe("the fake GitHub server", () => {
       headSha: commits[0]?.sha ?? "",
       commits,
     });
-    const query =
-      "query CostValueConfigFile($owner: String!, $repo: String!, $expression: String!) { x }";
+    const query = CONFIG_FILE_QUERY;
     const viaGhe = await octokit.graphql(query, {
       owner: "acme",
       repo: "shop",
@@ -308,3 +309,138 @@ async function* pages(octokit: Octokit): AsyncGenerator<{ data: unknown }> {
     if (url !== undefined) url = `GET ${url}`;
   }
 }
+
+describe("REST ids as github.com's (ids: github), above 2^31 and beyond 2^53", () => {
+  let github: FakeGitHubServer | undefined;
+  afterEach(async () => {
+    await github?.close();
+    github = undefined;
+  });
+
+  /** POST/PATCH JSON, answered as text: the digits as they went over the wire. */
+  const send = async (url: string, method: string, body?: unknown) => {
+    const response = await fetch(url, {
+      method,
+      headers: { authorization: "token ghs_fake_7_1", "content-type": "application/json" },
+      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+    });
+    return { status: response.status, text: await response.text() };
+  };
+
+  /** Create, update and list a check run and a comment; the ids come back exactly. */
+  async function roundTrip(base: string, runId: string, commentId: string, sha: string) {
+    const created = await send(`${base}/repos/acme/shop/check-runs`, "POST", {
+      name: "cost/value",
+      head_sha: sha,
+    });
+    expect(created.status).toBe(201);
+    expect(created.text).toBe(
+      `{"id":${runId},"head_sha":"${sha}","name":"cost/value","status":"queued"}`,
+    );
+    const updated = await send(`${base}/repos/acme/shop/check-runs/${runId}`, "PATCH", {
+      status: "completed",
+      conclusion: "success",
+    });
+    expect(updated).toEqual({ status: 200, text: `{"id":${runId},"status":"completed"}` });
+    const listed = await send(`${base}/repos/acme/shop/commits/${sha}/check-runs`, "GET");
+    expect(listed.text).toContain(`"check_runs":[{"id":${runId},"name":"cost/value"`);
+    // the path id is matched exactly as digits: one more or less is another run
+    const neighbour = (BigInt(runId) - 1n).toString();
+    expect(
+      (await send(`${base}/repos/acme/shop/check-runs/${neighbour}`, "PATCH", {})).status,
+    ).toBe(404);
+    const comment = await send(`${base}/repos/acme/shop/issues/40/comments`, "POST", {
+      body: "hi",
+    });
+    expect(comment).toEqual({ status: 201, text: `{"id":${commentId}}` });
+    const edited = await send(`${base}/repos/acme/shop/issues/comments/${commentId}`, "PATCH", {
+      body: "edited",
+    });
+    expect(edited).toEqual({ status: 200, text: `{"id":${commentId}}` });
+    const comments = await send(`${base}/repos/acme/shop/issues/40/comments`, "GET");
+    expect(comments.text).toMatch(new RegExp(`^\\[\\{"id":${commentId},"body":"edited"`));
+  }
+
+  it("over the HTTP server: check runs from 30,000,000,000, comments from 2,500,000,000", async () => {
+    const fake = new FakeGitHub({ ids: "github" }).addRepo("acme", "shop", {}, 77);
+    github = await startFakeGitHubServer({ fake, appId: APP_ID });
+    expect(github.mock.ids).toBe("github");
+    const sha = commitsOf(1)[0]?.sha ?? "";
+    await roundTrip(github.restUrl, "30000000000", "2500000000", sha);
+    expect(github.mock.checkRuns[0]).toMatchObject({ id: 30_000_000_000, conclusion: "success" });
+    expect(github.mock.comments[0]).toMatchObject({ id: 2_500_000_000, body: "edited", edits: 1 });
+    // the GraphQL side has the run too; its databaseId is an Int: null and the Int error
+    expect(fake.checkRuns.get(sha)).toEqual([
+      { id: 30_000_000_000, name: "cost/value", appId: APP_ID, status: "queued" },
+    ]);
+    const read = await send(`${github.url}/graphql`, "POST", {
+      query: `query Runs($sha: GitObjectID!) { repository(owner: "acme", name: "shop") {
+        object(oid: $sha) { ... on Commit { checkSuites(first: 1) { nodes {
+          checkRuns(first: 1) { nodes { databaseId name } } } } } } } }`,
+      variables: { sha },
+    });
+    expect(read.status).toBe(200);
+    expect(JSON.parse(read.text)).toMatchObject({
+      data: {
+        repository: {
+          object: {
+            checkSuites: {
+              nodes: [{ checkRuns: { nodes: [{ databaseId: null, name: "cost/value" }] } }],
+            },
+          },
+        },
+      },
+      errors: [
+        {
+          message: "Int cannot represent non 32-bit signed integer value: 30000000000",
+          path: [
+            "repository",
+            "object",
+            "checkSuites",
+            "nodes",
+            0,
+            "checkRuns",
+            "nodes",
+            0,
+            "databaseId",
+          ],
+        },
+      ],
+    });
+  });
+
+  it("over the HTTP server: ids beyond 2^53 keep every digit (bigint inside, digits outside)", async () => {
+    const fake = new FakeGitHub({ ids: "github" }).addRepo("acme", "shop", {}, 77);
+    github = await startFakeGitHubServer({
+      fake,
+      appId: APP_ID,
+      mockOptions: { firstCheckRunId: 9007199254740993n, firstCommentId: 9007199254740995n },
+    });
+    await roundTrip(github.restUrl, "9007199254740993", "9007199254740995", fakeSha());
+    expect(github.mock.checkRuns[0]?.id).toBe(9007199254740993n);
+    expect(github.mock.comments[0]?.id).toBe(9007199254740995n);
+  });
+
+  it("over nock (GitHubMock.install()): the same digits", async () => {
+    const fake = new FakeGitHub({ ids: "github" }).addRepo("acme", "shop", {}, 77);
+    const mock = new GitHubMock(fake, APP_ID, "https://api.github.com", {
+      firstCheckRunId: 9007199254740993n,
+    });
+    mock.install();
+    await roundTrip("https://api.github.com", "9007199254740993", "2500000000", fakeSha());
+    const small = new GitHubMock(new FakeGitHub(), APP_ID, "https://ghe.example.com/api/v3");
+    small.install();
+    await roundTrip("https://ghe.example.com/api/v3", "9000", "9001", fakeSha());
+    expect(mock.unmatched).toEqual([]);
+  });
+
+  it("serializeJson writes bigints as digits and leaves everything else to JSON.stringify", () => {
+    const value = { a: 2n ** 64n, b: [1, -3n, "9007199254740993"], c: null, d: undefined };
+    expect(serializeJson(value)).toBe(
+      '{"a":18446744073709551616,"b":[1,-3,"9007199254740993"],"c":null}',
+    );
+    expect(JSON.parse(serializeJson({ id: 30_000_000_000 }))).toEqual({ id: 30_000_000_000 });
+    expect(restId(9007199254740991n)).toBe(9007199254740991);
+    expect(restId(9007199254740992n)).toBe(9007199254740992n);
+  });
+});

@@ -1,6 +1,7 @@
 import { GraphqlResponseError } from "@octokit/graphql";
 import { describe, expect, it } from "vitest";
 import { DEFAULT_CONFIG } from "../../src/config/schema.js";
+import { PULL_REQUEST_QUERY } from "../../src/github/graphql-documents.js";
 import { GraphqlReadError } from "../../src/github/graphql-errors.js";
 import {
   findPullRequestsForCommit,
@@ -300,7 +301,7 @@ describe("config with Probot's semantics", () => {
     // GitHub answered with a NOT_FOUND for the owner's .github repository; the read went on
     expect(
       fake.answer({
-        query: "query CostValuePullRequest {}",
+        query: PULL_REQUEST_QUERY,
         variables: fake.requests[0]?.variables,
       }).json,
     ).toMatchObject({

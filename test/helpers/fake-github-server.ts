@@ -12,7 +12,12 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { GitHubMock, type GraphqlFake } from "./github-mock.js";
+import {
+  GitHubMock,
+  type GitHubMockOptions,
+  type GraphqlFake,
+  serializeJson,
+} from "./github-mock.js";
 
 export interface FakeGitHubServer {
   /** `http://127.0.0.1:PORT` */
@@ -35,6 +40,8 @@ export interface FakeGitHubServerOptions {
   delayMs?: number;
   /** Serve this mock instead of a new one (its `baseUrl` is only used for its nock install). */
   mock?: GitHubMock;
+  /** Options of the new mock (ids: `small` or `github`, first ids). */
+  mockOptions?: GitHubMockOptions;
 }
 
 function readBody(req: IncomingMessage): Promise<string> {
@@ -73,7 +80,8 @@ export async function startFakeGitHubServer(
       body: parse(text),
       linkBase: path.startsWith("/api/v3/") ? `${origin}/api/v3` : origin,
     });
-    const payload = answer.body === undefined ? "" : JSON.stringify(answer.body);
+    // bigint ids as plain digits, like GitHub's JSON
+    const payload = answer.body === undefined ? "" : serializeJson(answer.body);
     res.writeHead(answer.status, {
       "content-type": "application/json; charset=utf-8",
       "content-length": Buffer.byteLength(payload),
@@ -104,7 +112,7 @@ export async function startFakeGitHubServer(
   });
   const port = (server.address() as AddressInfo).port;
   origin = `http://127.0.0.1:${port}`;
-  mock ??= new GitHubMock(options.fake, options.appId, `${origin}/api/v3`);
+  mock ??= new GitHubMock(options.fake, options.appId, `${origin}/api/v3`, options.mockOptions);
   const host = `127.0.0.1:${port}`;
   return {
     url: origin,

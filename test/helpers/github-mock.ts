@@ -16,8 +16,55 @@
  * app-authenticated ones (token exchange, deliveries, installations) are in `appRequests`.
  * `install()` on nock serves only the first group unless `install({ all: true })`, so tests that
  * answer the token exchange themselves keep doing so.
+ *
+ * Ids: small by default (check runs and comments from 9000); with `ids: "github"` (the fake's, or
+ * the mock's option) above 2^31 like github.com's: check runs from 30,000,000,000, comments from
+ * 2,500,000,000. An id is a number while exact and a bigint beyond 2^53; bodies go out through
+ * `serializeJson`, which writes both as plain digits (on nock and on the HTTP server), and path ids
+ * are matched as digits.
  */
 import nock from "nock";
+import type { IdStyle } from "./fake-github.js";
+
+/**
+ * A REST id: a number while it is exact (up to 2^53), a bigint beyond. Bodies carry it as is;
+ * `serializeJson` writes both as unquoted digits, as GitHub does.
+ */
+export type RestId = number | bigint;
+
+export type { IdStyle };
+
+export interface GitHubMockOptions {
+  /**
+   * `small` (default unless the fake says otherwise): check runs and comments share one counter
+   * from 9000. `github`: check runs from 30,000,000,000 and comments from 2,500,000,000, above
+   * 2^31 like github.com's. Default: the fake's `ids`, else `small`.
+   */
+  ids?: IdStyle;
+  /** The first check run id (any size: above 2^53 it is kept as a bigint). */
+  firstCheckRunId?: number | bigint;
+  /** The first issue comment id. */
+  firstCommentId?: number | bigint;
+}
+
+/** `n` as a RestId: a number while exact, a bigint beyond 2^53. */
+export function restId(n: bigint): RestId {
+  return n <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(n) : n;
+}
+
+const BIGINT_MARK = "\u0000bigint:";
+
+/**
+ * JSON.stringify that writes bigints as plain integer digits (JSON.stringify itself throws on a
+ * bigint): each becomes a marked string in a replacer, and the quoted marks are then unquoted.
+ */
+export function serializeJson(value: unknown): string {
+  const text = JSON.stringify(value, (_key, v: unknown) =>
+    typeof v === "bigint" ? `${BIGINT_MARK}${v}` : v,
+  );
+  // JSON.stringify escapes the NUL of the mark as \u0000
+  return text === undefined ? "" : text.replace(/"\\u0000bigint:(-?\d+)"/g, "$1");
+}
 
 export interface RecordedRequest {
   method: string;
@@ -28,7 +75,8 @@ export interface RecordedRequest {
 }
 
 export interface StoredCheckRun {
-  id: number;
+  /** A number while exact, a bigint beyond 2^53 (compare with `String(id)` for a path id). */
+  id: RestId;
   head_sha: string;
   name: string;
   status: string;
@@ -44,7 +92,11 @@ export interface GraphqlFake {
     status: number;
     json: unknown;
   };
-  addCheckRun(sha: string, run: { id: number; name: string; appId: number; status: string }): void;
+  addCheckRun(sha: string, run: { id: RestId; name: string; appId: number; status: string }): void;
+  /** The fake's id style; the mock's default. */
+  readonly ids?: IdStyle;
+  /** A pull request's database id (its REST `id`). */
+  databaseIdOf?(pr: FakePullLike): number;
   /** Repositories (for `GET /installation/repositories`). */
   readonly repos?: ReadonlyMap<string, { owner: string; repo: string; databaseId: number }>;
   /** Pull requests (for `GET /repos/{o}/{r}/pulls`). */
@@ -55,6 +107,7 @@ interface FakePullLike {
   owner: string;
   repo: string;
   number: number;
+  databaseId?: number;
   title?: string;
   body: string;
   draft?: boolean;
@@ -129,7 +182,8 @@ export interface StoredIssue {
 }
 
 export interface StoredComment {
-  id: number;
+  /** A number while exact, a bigint beyond 2^53. */
+  id: RestId;
   issue_number: number;
   body: string;
   appId?: number;
@@ -218,7 +272,10 @@ export class GitHubMock {
     | undefined;
   readonly #faults = new Map<string, Fault>();
   readonly #routes: Route[];
-  #nextId = 9000;
+  readonly ids: IdStyle;
+  /** Check runs and comments share one counter with small ids (as before), not with GitHub's. */
+  readonly #nextCheckRunId: { next: bigint };
+  readonly #nextCommentId: { next: bigint };
   #nextIssue = 500;
   #nextToken = 0;
   #nextDelivery = 70_000;
@@ -227,7 +284,23 @@ export class GitHubMock {
     readonly fake: GraphqlFake,
     readonly appId: number,
     readonly baseUrl = "https://api.github.com",
+    options: GitHubMockOptions = {},
   ) {
+    this.ids = options.ids ?? fake.ids ?? "small";
+    const github = this.ids === "github";
+    const shared = { next: 9000n };
+    this.#nextCheckRunId =
+      options.firstCheckRunId !== undefined
+        ? { next: BigInt(options.firstCheckRunId) }
+        : github
+          ? { next: 30_000_000_000n }
+          : shared;
+    this.#nextCommentId =
+      options.firstCommentId !== undefined
+        ? { next: BigInt(options.firstCommentId) }
+        : github
+          ? { next: 2_500_000_000n }
+          : shared;
     this.#routes = this.#buildRoutes();
   }
 
@@ -414,7 +487,8 @@ export class GitHubMock {
           const response = await mock.handle({ method, path: uri, headers, body });
           return [
             response.status,
-            response.body as nock.Body,
+            // a string, so bigint ids go out as plain digits
+            response.body === undefined ? "" : serializeJson(response.body),
             { "content-type": "application/json; charset=utf-8", ...response.headers },
           ];
         });
@@ -459,7 +533,7 @@ export class GitHubMock {
       route("POST", `${REPO}/check-runs`, "create", (r) => {
         const b = r.body as Record<string, unknown>;
         const run: StoredCheckRun = {
-          id: this.#nextId++,
+          id: restId(this.#nextCheckRunId.next++),
           head_sha: String(b.head_sha),
           name: String(b.name),
           status: String(b.status ?? "queued"),
@@ -482,9 +556,10 @@ export class GitHubMock {
         });
       }),
       route("PATCH", `${REPO}/check-runs/(\\d+)`, "update", (r) => {
-        const id = Number(r.match[1]);
-        const run = this.checkRuns.find((c) => c.id === id);
+        // exact, as digits: an id beyond 2^53 is not a JS number
+        const run = this.checkRuns.find((c) => String(c.id) === r.match[1]);
         if (run === undefined) return json(404, { message: "Not Found" });
+        const id = run.id;
         const b = r.body as Record<string, unknown>;
         run.writes.push(b);
         if (typeof b.status === "string") run.status = b.status;
@@ -541,7 +616,7 @@ export class GitHubMock {
       }),
       route("POST", `${REPO}/issues/(\\d+)/comments`, "comment", (r) => {
         const comment: StoredComment = {
-          id: this.#nextId++,
+          id: restId(this.#nextCommentId.next++),
           issue_number: Number(r.match[1]),
           body: (r.body as { body: string }).body,
           appId: this.appId,
@@ -560,7 +635,7 @@ export class GitHubMock {
         );
       }),
       route("PATCH", `${REPO}/issues/comments/(\\d+)`, "comment-update", (r) => {
-        const comment = this.comments.find((c) => c.id === Number(r.match[1]));
+        const comment = this.comments.find((c) => String(c.id) === r.match[1]);
         if (comment === undefined) return json(404, { message: "Not Found" });
         comment.body = (r.body as { body: string }).body;
         comment.edits++;
@@ -581,7 +656,7 @@ export class GitHubMock {
           .filter((p) => p.owner.toLowerCase() === owner && p.repo.toLowerCase() === repo)
           .filter((p) => state === "all" || (state === "open") === ((p.state ?? "OPEN") === "OPEN"))
           .sort((a, b) => b.number - a.number)
-          .map((p) => restPull(p, this.fake.repos));
+          .map((p) => restPull(p, this.fake));
         return this.#paged(r, pulls);
       }),
       route("GET", "/installation/repositories", "repositories", (r) => {
@@ -666,10 +741,12 @@ function credentialOf(header: string | string[] | undefined): string {
   return token;
 }
 
-function restPull(p: FakePullLike, repos: GraphqlFake["repos"]): Record<string, unknown> {
-  const repo = repos?.get(`${p.owner}/${p.repo}`.toLowerCase());
+function restPull(p: FakePullLike, fake: GraphqlFake): Record<string, unknown> {
+  const repo = fake.repos?.get(`${p.owner}/${p.repo}`.toLowerCase());
   const state = (p.state ?? "OPEN") === "OPEN" ? "open" : "closed";
+  const id = fake.databaseIdOf?.(p);
   return {
+    ...(id !== undefined ? { id } : {}),
     number: p.number,
     state,
     title: p.title ?? "A pull request",
