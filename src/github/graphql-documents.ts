@@ -11,8 +11,10 @@
  *   present, else the id from the webhook payload;
  * - `App.databaseId` (~10^6) tells our check suite from others; when absent, the run is not ours;
  * - `CheckRun.databaseId` (~3×10^10 on github.com: null there) is only a hint. The id of our run
- *   is the one the ledger kept from the `POST` that created it; a run seen here without a usable
- *   id is looked up with one REST call before it is updated (`publish-check.ts`).
+ *   is the one the ledger kept from the `POST` that created it; else the digits of the run's `url`
+ *   (`…/runs/30123456789`, exact at any size; a wrong one would only answer 404, which is then
+ *   looked up); a run seen here with neither is looked up with one REST call before it is
+ *   updated (`publish-check.ts`).
  */
 
 const COMMIT_FIELDS = `
@@ -62,7 +64,10 @@ query CostValuePullRequest(
     headCommit: object(oid: $headSha) {
       ... on Commit {
         checkSuites(first: 20) {
-          nodes { app { databaseId } checkRuns(first: 20) { nodes { databaseId name status } } }
+          nodes {
+            app { databaseId }
+            checkRuns(first: 20) { nodes { databaseId url name status } }
+          }
         }
       }
     }

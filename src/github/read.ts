@@ -85,7 +85,12 @@ interface PullRequestData {
               app?: { databaseId?: number | null } | null;
               checkRuns?: {
                 nodes?:
-                  | ({ databaseId?: number | null; name?: string; status?: string } | null)[]
+                  | ({
+                      databaseId?: number | null;
+                      url?: string | null;
+                      name?: string;
+                      status?: string;
+                    } | null)[]
                   | null;
               } | null;
             } | null)[]
@@ -165,17 +170,25 @@ function toIssue(
   return { ref, body: node.body ?? "", state: node.state === "CLOSED" ? "closed" : "open" };
 }
 
+/** The REST id in a check run's URL (`https://github.com/o/r/runs/30123456789`), if any. */
+export function idFromRunUrl(url: unknown): string | undefined {
+  if (typeof url !== "string") return undefined;
+  const match = /\/runs\/([0-9]{1,19})$/.exec(url);
+  return toGitHubId(match?.[1]);
+}
+
 /**
  * The runs on the head commit. A run whose `databaseId` GitHub could not give (`null` beyond
- * 2^31) is kept without an id: it tells that a run exists, so the publisher looks its id up
- * instead of creating a second one, and never sends a PATCH without an id.
+ * 2^31) takes the id in its URL; a run with neither is kept without an id: it tells that a run
+ * exists, so the publisher looks its id up instead of creating a second one, and never sends a
+ * PATCH without an id.
  */
 function toCheckRuns(data: PullRequestData): ExistingCheckRun[] {
   const suites = data.repository?.headCommit?.checkSuites?.nodes ?? [];
   return suites.flatMap((suite) =>
     (suite?.checkRuns?.nodes ?? []).flatMap((run) => {
       if (typeof run?.name !== "string") return [];
-      const id = toGitHubId(run.databaseId);
+      const id = toGitHubId(run.databaseId) ?? idFromRunUrl(run.url);
       const appId = suite?.app?.databaseId;
       return [
         {

@@ -10,7 +10,7 @@ import { describe, expect, it } from "vitest";
 import { sameGitHubId, toGitHubId } from "../../src/github/github-id.js";
 import { GraphqlReadError } from "../../src/github/graphql-errors.js";
 import { type ChecksApi, publishCheckRun } from "../../src/github/publish-check.js";
-import { readPullRequest } from "../../src/github/read.js";
+import { idFromRunUrl, readPullRequest } from "../../src/github/read.js";
 import type { GraphqlFn } from "../../src/github/snapshot.js";
 import { commitsOf, FakeGitHub } from "../helpers/fake-github.js";
 
@@ -20,7 +20,11 @@ const INT_MAX = 2 ** 31 - 1;
  * The fake's answers as github.com gives them: every `databaseId` beyond 2^31 − 1 becomes `null`
  * with graphql-js's (and GitHub's) error at its path; optionally extra errors.
  */
-function asGitHub(fake: FakeGitHub, extraErrors: unknown[] = []): GraphqlFn {
+function asGitHub(
+  fake: FakeGitHub,
+  extraErrors: unknown[] = [],
+  options: { dropRunUrls?: boolean } = {},
+): GraphqlFn {
   return async (query, variables = {}) => {
     const { json } = fake.answer({ query, variables });
     const body = json as { data?: unknown; errors?: unknown[] };
@@ -29,7 +33,9 @@ function asGitHub(fake: FakeGitHub, extraErrors: unknown[] = []): GraphqlFn {
       if (node === null || typeof node !== "object") return;
       for (const [key, value] of Object.entries(node)) {
         const at = [...path, Array.isArray(node) ? Number(key) : key];
-        if (key === "databaseId" && typeof value === "number" && value > INT_MAX) {
+        if (key === "url" && options.dropRunUrls === true && path.includes("checkRuns")) {
+          (node as Record<string, unknown>)[key] = null;
+        } else if (key === "databaseId" && typeof value === "number" && value > INT_MAX) {
           (node as Record<string, unknown>)[key] = null;
           errors.push({
             message: `Int cannot represent non 32-bit signed integer value: ${value}`,
@@ -50,7 +56,7 @@ function asGitHub(fake: FakeGitHub, extraErrors: unknown[] = []): GraphqlFn {
 }
 
 function setup() {
-  const fake = new FakeGitHub().addRepo("acme", "shop", {}, 77);
+  const fake = new FakeGitHub({ ids: "small" }).addRepo("acme", "shop", {}, 77);
   const commits = commitsOf(2);
   const pr = fake.addPullRequest({
     owner: "acme",
@@ -88,12 +94,41 @@ describe("toGitHubId", () => {
       expect(toGitHubId(bad)).toBeUndefined();
     }
     expect(sameGitHubId(30123456789, "30123456789")).toBe(true);
+    expect(idFromRunUrl("https://github.com/acme/shop/runs/9007199254740993")).toBe(
+      "9007199254740993",
+    );
+    expect(idFromRunUrl("https://ghe.example.com/acme/shop/runs/12")).toBe("12");
+    for (const bad of [null, "", "https://github.com/acme/shop/runs/", "/runs/0", "/runs/1a"]) {
+      expect(idFromRunUrl(bad)).toBeUndefined();
+    }
     expect(sameGitHubId(undefined, undefined)).toBe(false);
   });
 });
 
 describe("reading a PR as github.com answers (ids beyond 32 bits)", () => {
-  it("keeps our run without an id when its databaseId is null, and the PR's fullDatabaseId", async () => {
+  it("takes a run's id from its URL when its databaseId is null; keeps the run without an id when neither is usable", async () => {
+    const { fake, pr } = setup();
+    fake.addCheckRun(pr.headSha, {
+      id: 9_007_199_254_740_993n,
+      name: "cost/value",
+      appId: 1001,
+      status: "completed",
+    });
+    fake.addCheckRun(pr.headSha, { id: 55, name: "ci", appId: 2, status: "completed" });
+    const params = { owner: "acme", repo: "shop", number: 7, headSha: pr.headSha };
+    const withUrls = await readPullRequest(asGitHub(fake), params);
+    expect(withUrls.checkRuns).toEqual([
+      { id: "9007199254740993", name: "cost/value", appId: 1001, status: "completed" },
+      { id: "55", name: "ci", appId: 2, status: "completed" },
+    ]);
+    const withoutUrls = await readPullRequest(asGitHub(fake, [], { dropRunUrls: true }), params);
+    expect(withoutUrls.checkRuns).toEqual([
+      { name: "cost/value", appId: 1001, status: "completed" },
+      { id: "55", name: "ci", appId: 2, status: "completed" },
+    ]);
+  });
+
+  it("records the PR's fullDatabaseId and the Int error it could do without", async () => {
     const { fake, pr } = setup();
     fake.addCheckRun(pr.headSha, {
       id: 30_123_456_789,
@@ -101,17 +136,12 @@ describe("reading a PR as github.com answers (ids beyond 32 bits)", () => {
       appId: 1001,
       status: "completed",
     });
-    fake.addCheckRun(pr.headSha, { id: 55, name: "ci", appId: 2, status: "completed" });
     const s = await readPullRequest(asGitHub(fake), {
       owner: "acme",
       repo: "shop",
       number: 7,
       headSha: pr.headSha,
     });
-    expect(s.checkRuns).toEqual([
-      { name: "cost/value", appId: 1001, status: "completed" },
-      { id: "55", name: "ci", appId: 2, status: "completed" },
-    ]);
     expect(s.id).toBe("2712345678");
     // beside the owner's `.github` repository that does not exist (NOT_FOUND, optional)
     expect(s.ignoredErrors).toContainEqual(
@@ -133,7 +163,7 @@ describe("reading a PR as github.com answers (ids beyond 32 bits)", () => {
   });
 
   it("takes the repository id from the event when GraphQL cannot give it", async () => {
-    const fake = new FakeGitHub().addRepo("acme", "shop", {}, 3_000_000_000);
+    const fake = new FakeGitHub({ ids: "small" }).addRepo("acme", "shop", {}, 3_000_000_000);
     const commits = commitsOf(1);
     const pr = fake.addPullRequest({
       owner: "acme",

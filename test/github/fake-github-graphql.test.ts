@@ -28,7 +28,7 @@ const commit = (message: string, login?: string): FakeCommit => ({
 
 /** acme/shop with a config file, PR #7 of 150 commits, closing issues, labels, a milestone. */
 function world(options: ConstructorParameters<typeof FakeGitHub>[0] = {}) {
-  const fake = new FakeGitHub(options)
+  const fake = new FakeGitHub({ ids: "small", ...options })
     .addRepo("acme", "shop", { ".github/cost-value.yml": "currency: EUR\n" }, 77)
     .addRepo("acme", "lib", {}, 78)
     .addIssue({ owner: "acme", repo: "shop", number: 1, body: "## Value\nWorth: $5\n" })
@@ -120,7 +120,7 @@ describe("the fake answers every document of the app", () => {
     });
     const pull = repository.pullRequest as Record<string, unknown>;
     expect(pull).toMatchObject({
-      databaseId: 5007,
+      fullDatabaseId: "5007",
       number: 7,
       title: "Fix checkout",
       url: "https://github.com/acme/shop/pull/7",
@@ -349,12 +349,19 @@ describe("ids like github.com's", () => {
       }
     ).repository.headCommit.checkSuites.nodes[0]?.checkRuns;
     expect(runs).toEqual({
-      nodes: [{ databaseId: null, name: "cost/value", status: "COMPLETED" }],
+      nodes: [
+        {
+          databaseId: null,
+          url: "https://github.com/acme/shop/runs/30123456789",
+          name: "cost/value",
+          status: "COMPLETED",
+        },
+      ],
     });
     const intError = body.errors?.find((e) => String(e.message).includes("30123456789"));
     expect(intError).toEqual({
       message: "Int cannot represent non 32-bit signed integer value: 30123456789",
-      locations: at(PULL_REQUEST_QUERY, "databaseId name status"),
+      locations: at(PULL_REQUEST_QUERY, "databaseId url name status"),
       path: [
         "repository",
         "headCommit",
@@ -368,16 +375,12 @@ describe("ids like github.com's", () => {
       ],
     });
     expect(intError).not.toHaveProperty("type");
-    // the pull request's databaseId too (above 2^31 under ids: "github"): null and the same error
+    // the pull request's id (above 2^31 under ids: "github") is asked as fullDatabaseId: exact
     expect(
-      (body.data as { repository: { pullRequest: { databaseId: unknown } } }).repository.pullRequest
-        .databaseId,
-    ).toBeNull();
+      (body.data as { repository: { pullRequest: { fullDatabaseId: unknown } } }).repository
+        .pullRequest.fullDatabaseId,
+    ).toBe("2700000001");
     expect(body.errors?.map((e) => [e.path, e.message])).toEqual([
-      [
-        ["repository", "pullRequest", "databaseId"],
-        "Int cannot represent non 32-bit signed integer value: 2700000001",
-      ],
       [
         [
           "repository",

@@ -428,7 +428,11 @@ describe("REST ids as github.com's (ids: github), above 2^31 and beyond 2^53", (
     });
     mock.install();
     await roundTrip("https://api.github.com", "9007199254740993", "2500000000", fakeSha());
-    const small = new GitHubMock(new FakeGitHub(), APP_ID, "https://ghe.example.com/api/v3");
+    const small = new GitHubMock(
+      new FakeGitHub({ ids: "small" }),
+      APP_ID,
+      "https://ghe.example.com/api/v3",
+    );
     small.install();
     await roundTrip("https://ghe.example.com/api/v3", "9000", "9001", fakeSha());
     expect(mock.unmatched).toEqual([]);

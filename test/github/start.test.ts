@@ -43,7 +43,8 @@ function start(env: Record<string, string>): {
   return { done, output: () => output };
 }
 
-async function waitFor(check: () => boolean, ms = 20_000): Promise<void> {
+// a first start on PGlite runs initdb in WebAssembly (~3 s alone, far more on a loaded machine)
+async function waitFor(check: () => boolean, ms = 60_000): Promise<void> {
   const until = Date.now() + ms;
   while (!check()) {
     if (Date.now() > until) throw new Error("timed out");
@@ -76,7 +77,7 @@ describe("npm start (src/server.ts)", () => {
     });
     expect(unsigned.status).toBeGreaterThanOrEqual(400);
     expect(unsigned.status).toBeLessThan(500);
-  }, 30_000);
+  }, 90_000);
 
   it("refuses to start in production with the default webhook secret", async () => {
     const { done, output } = start({
@@ -89,5 +90,5 @@ describe("npm start (src/server.ts)", () => {
     const code = await done;
     expect(code).not.toBe(0);
     expect(output()).toContain("cost-value refuses to start: WEBHOOK_SECRET is not set");
-  }, 30_000);
+  }, 90_000);
 });

@@ -109,16 +109,17 @@ export interface FakeCheckRun {
 }
 
 /**
- * Database ids. `small` (the default for now): repositories 100+, pull requests 5000 + number,
- * issues 3000+, check runs as the caller gives them; all fit GraphQL's 32-bit `Int`. `github`:
- * pull requests and issues above 2^31 like github.com today (so their `databaseId` is null plus an
- * Int error; `fullDatabaseId` has them), and GitHubMock gives check runs ~3×10^10 and comments
- * ~2.5×10^9. Repositories stay small either way (like today's real repository ids).
+ * Database ids. `github` (the default): pull requests and issues above 2^31 like github.com today
+ * (so their `databaseId` is null plus an Int error; `fullDatabaseId` has them), and GitHubMock
+ * gives check runs ~3×10^10 and comments ~2.5×10^9, as github.com does. `small`: repositories
+ * 100+, pull requests 5000 + number, issues 3000+, check runs as the caller gives them; all fit
+ * GraphQL's 32-bit `Int` (a GitHub Enterprise Server with few objects; tests that print ids).
+ * Repositories stay small either way (like today's real repository ids).
  */
 export type IdStyle = "small" | "github";
 
 export interface FakeGitHubOptions {
-  /** Default `small` (see IdStyle). */
+  /** Default `github` (see IdStyle). */
   ids?: IdStyle;
   /** The database id of the first repository added without one (default 100; then +1 each). */
   firstRepositoryId?: number;
@@ -352,7 +353,7 @@ export class FakeGitHub {
   readonly #issueIds = new Map<string, number>();
 
   constructor(options: FakeGitHubOptions = {}) {
-    this.ids = options.ids ?? "small";
+    this.ids = options.ids ?? "github";
     this.#onInvalid = options.invalidDocuments ?? "throw";
     this.#firstRepositoryId = options.firstRepositoryId ?? 100;
     // build the schema (~0.4-1 s, once per process) and validate the app's documents now, in the
@@ -600,6 +601,8 @@ export class FakeGitHub {
               runs.map((run) => ({
                 __typename: "CheckRun",
                 databaseId: () => intId(run.id),
+                // as github.com gives it: the REST id's digits, whatever their size
+                url: `https://github.com/${r?.owner ?? "owner"}/${r?.repo ?? "repo"}/runs/${run.id}`,
                 name: run.name,
                 status: run.status.toUpperCase(),
               })),

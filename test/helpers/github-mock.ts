@@ -36,9 +36,9 @@ export type { IdStyle };
 
 export interface GitHubMockOptions {
   /**
-   * `small` (default unless the fake says otherwise): check runs and comments share one counter
-   * from 9000. `github`: check runs from 30,000,000,000 and comments from 2,500,000,000, above
-   * 2^31 like github.com's. Default: the fake's `ids`, else `small`.
+   * `github` (default unless the fake says otherwise): check runs from 30,000,000,000 and comments
+   * from 2,500,000,000, above 2^31 like github.com's. `small`: check runs and comments share one
+   * counter from 9000.
    */
   ids?: IdStyle;
   /** The first check run id (any size: above 2^53 it is kept as a bigint). */
@@ -286,7 +286,7 @@ export class GitHubMock {
     readonly baseUrl = "https://api.github.com",
     options: GitHubMockOptions = {},
   ) {
-    this.ids = options.ids ?? fake.ids ?? "small";
+    this.ids = options.ids ?? fake.ids ?? "github";
     const github = this.ids === "github";
     const shared = { next: 9000n };
     this.#nextCheckRunId =

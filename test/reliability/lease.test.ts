@@ -85,6 +85,15 @@ function renewalsFailing(real: Database): Database & { failRenewals: boolean } {
       if (property === "connect") {
         return async () => wrapClient(await target.connect());
       }
+      // a renewal is one statement sent with pool.query
+      if (property === "query") {
+        return (...args: unknown[]) => {
+          if (state.failRenewals && /SET lease_until = now\(\)/.test(String(args[0]))) {
+            return Promise.reject(lost());
+          }
+          return (target.query as (...a: unknown[]) => unknown).apply(target, args);
+        };
+      }
       // the pool's own methods on the pool itself (its query() calls connect with a callback)
       const value = Reflect.get(target, property, receiver);
       return typeof value === "function" ? value.bind(target) : value;
