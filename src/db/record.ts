@@ -134,15 +134,16 @@ commit_rows AS (
   SELECT * FROM unnest($45::text[], $46::text[], $47::bigint[], $48::text[], $49::boolean[])
     AS c(sha, cost_source, cost_micros, agent, agent_without_cost)
 ),
--- commits are shared by PRs: only what changed is written (an unchanged commit costs an index
--- look-up), in SHA order (one lock order for PRs sharing commits, written concurrently)
+-- commits are shared by PRs: only what changed is written (an unchanged commit costs one primary-
+-- key look-up: a scalar subquery per row, which the planner cannot turn into a scan of every
+-- commit of the repository), in SHA order (one lock order for PRs sharing commits)
 commit_upsert AS (
   INSERT INTO commits (repository_id, sha, cost_source, cost_micros, agent, agent_without_cost)
   SELECT $2, c.* FROM commit_rows c
-  WHERE EXISTS (SELECT 1 FROM pr) AND NOT EXISTS (
-    SELECT 1 FROM commits x WHERE x.repository_id = $2 AND x.sha = c.sha
-      AND (x.cost_source, x.cost_micros, x.agent, x.agent_without_cost)
-        IS NOT DISTINCT FROM (c.cost_source, c.cost_micros, c.agent, c.agent_without_cost))
+  WHERE EXISTS (SELECT 1 FROM pr)
+    AND (SELECT ROW(x.cost_source, x.cost_micros, x.agent, x.agent_without_cost) FROM commits x
+         WHERE x.repository_id = $2 AND x.sha = c.sha)
+      IS DISTINCT FROM ROW(c.cost_source, c.cost_micros, c.agent, c.agent_without_cost)
   ORDER BY sha
   ON CONFLICT (repository_id, sha) DO UPDATE SET cost_source = EXCLUDED.cost_source,
     cost_micros = EXCLUDED.cost_micros, agent = EXCLUDED.agent,
