@@ -17,12 +17,11 @@ import {
   milestoneCurrency,
   type PullRequestRecord,
   type Queryable,
+  readEvaluationState,
   readRollup,
   readRollupPost,
   recordPullRequest,
-  storedCheckRun,
   upsertMilestone,
-  workItemSpend,
 } from "../../src/db/ledger.js";
 import { migrate } from "../../src/db/migrate.js";
 import { withTransaction } from "../../src/db/transaction.js";
@@ -898,17 +897,17 @@ async function measure(ctx: BenchContext, database: Database, scale: Scale): Pro
         },
       ],
       [
-        "work item spend (workItemSpend)",
+        "the evaluation's ledger read: our run and the work item's spend (readEvaluationState)",
         (db) => {
           const k = pick(withIssue);
-          return workItemSpend(db, {
+          return readEvaluationState(db, {
             installationId: k.installationId,
-            issue: k.issue as NonNullable<typeof k.issue>,
-            excluding: { repositoryId: k.repositoryId, number: k.number },
+            repositoryId: k.repositoryId,
+            number: k.number,
+            workItem: k.issue as NonNullable<typeof k.issue>,
           });
         },
       ],
-      ["stored check run (storedCheckRun)", (db) => storedCheckRun(db, pick(prKeys))],
       [
         "milestone upsert (upsertMilestone)",
         (db) => {

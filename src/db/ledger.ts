@@ -171,45 +171,6 @@ export async function deleteMilestone(
   );
 }
 
-/** Forget a PR (e.g. it is now skipped); returns the milestone it was in. */
-export async function deletePullRequest(
-  db: Queryable,
-  params: { installationId: number; repositoryId: number; number: number },
-): Promise<number | undefined> {
-  const { rows } = await db.query<{ milestone_number: number | null }>(
-    `DELETE FROM pull_requests WHERE installation_id = $1 AND repository_id = $2 AND number = $3
-     RETURNING milestone_number`,
-    [params.installationId, params.repositoryId, params.number],
-  );
-  return rows[0]?.milestone_number ?? undefined;
-}
-
-/** A work item's spend over its PRs other than `excluding` (in this installation). */
-export async function workItemSpend(
-  db: Queryable,
-  params: {
-    installationId: number;
-    issue: IssueKey;
-    excluding: { repositoryId: number; number: number };
-  },
-): Promise<{ micros: bigint; pullRequests: number }> {
-  const { rows } = await db.query<{ micros: string; prs: string }>(
-    `SELECT COALESCE(sum(cost_micros), 0)::text AS micros, count(*)::text AS prs
-     FROM pull_requests
-     WHERE installation_id = $1 AND lower(issue_owner) = lower($2) AND lower(issue_repo) = lower($3)
-       AND issue_number = $4 AND NOT (repository_id = $5 AND number = $6)`,
-    [
-      params.installationId,
-      params.issue.owner,
-      params.issue.repo,
-      params.issue.number,
-      params.excluding.repositoryId,
-      params.excluding.number,
-    ],
-  );
-  return { micros: BigInt(rows[0]?.micros ?? "0"), pullRequests: Number(rows[0]?.prs ?? "0") };
-}
-
 /** Tables with an installation_id and/or a repository_id column (read from the catalog). */
 async function scopedTables(
   db: Queryable,
@@ -641,20 +602,4 @@ export async function milestoneCurrency(
     [params.repositoryId, params.milestoneNumber, params.installationId ?? null],
   );
   return rows[0]?.currency;
-}
-
-/** The check run recorded for a PR, and the head commit it is on. */
-export async function storedCheckRun(
-  db: Queryable,
-  params: { installationId: number; repositoryId: number; number: number },
-): Promise<{ headSha: string; checkRunId: string } | undefined> {
-  const { rows } = await db.query<{ head_sha: string; check_run_id: string | null }>(
-    `SELECT head_sha, check_run_id::text FROM pull_requests
-     WHERE installation_id = $1 AND repository_id = $2 AND number = $3`,
-    [params.installationId, params.repositoryId, params.number],
-  );
-  const row = rows[0];
-  return row?.check_run_id != null
-    ? { headSha: row.head_sha, checkRunId: row.check_run_id }
-    : undefined;
 }

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import {
   deleteInstallation,
+  readEvaluationState,
   readRollup,
   recordPullRequest,
   upsertMilestone,
-  workItemSpend,
 } from "../../src/db/ledger.js";
 import { migrate } from "../../src/db/migrate.js";
 import { openTestDatabase, type TestDatabase, usingPostgres } from "../helpers/database.js";
@@ -155,13 +155,15 @@ describe(`the ledger (${usingPostgres() ? "PostgreSQL" : "PGlite"})`, () => {
       db.pool,
       pr(3, { cost: 1, issue: { owner: "acme", repo: "shop", number: 9 } }),
     );
-    expect(
-      await workItemSpend(db.pool, {
-        installationId: INSTALLATION,
-        issue,
-        excluding: { repositoryId: REPO.id, number: 2 },
-      }),
-    ).toEqual({ micros: 10_000_000n, pullRequests: 1 });
+    const state = await readEvaluationState(db.pool, {
+      installationId: INSTALLATION,
+      repositoryId: REPO.id,
+      number: 2,
+      workItem: issue,
+    });
+    expect(state.workItem).toEqual({ otherSpend: 10_000_000n, otherPullRequests: 1 });
+    // and the PR's own run, as recorded
+    expect(state.checkRun).toEqual({ id: "30000000002", headSha: expect.any(String) });
   });
 
   it("keeps installations apart, and deletes one's data", async () => {
@@ -172,13 +174,15 @@ describe(`the ledger (${usingPostgres() ? "PostgreSQL" : "PGlite"})`, () => {
     await recordPullRequest(db.pool, pr(1, { cost: 50, installationId: 9, repository: other }));
     expect((await rollup())?.spend).toBe(5_000_000n);
     expect(await rollup(9)).toBeUndefined(); // installation 9 cannot read acme/shop's milestone
+    // installation 9 sees neither acme/shop's work item spend nor its PR's run
     expect(
-      await workItemSpend(db.pool, {
+      await readEvaluationState(db.pool, {
         installationId: 9,
-        issue: { owner: "acme", repo: "shop", number: 1 },
-        excluding: { repositoryId: 0, number: 0 },
+        repositoryId: REPO.id,
+        number: 1,
+        workItem: { owner: "acme", repo: "shop", number: 1 },
       }),
-    ).toEqual({ micros: 0n, pullRequests: 0 });
+    ).toEqual({ workItem: { otherSpend: 0n, otherPullRequests: 0 } });
     await deleteInstallation(db.pool, INSTALLATION);
     const left = await db.pool.query("SELECT count(*)::int AS n FROM pull_requests");
     expect(left.rows[0].n).toBe(1);
