@@ -1,9 +1,10 @@
 /**
  * A burst on one installation (issue 13): N `pull_request.opened` deliveries for N PRs of one
  * repository of one installation, all at once (a bot opening a batch of PRs), PRs without a
- * milestone (no rollup). The app is built as `npm start` builds it: `productionApp` (NODE_ENV
- * production, its durable queue and ledger on a fresh PostgreSQL database when one is reachable,
- * else PGlite in memory) in a Probot with `Octokit: CostValueOctokit` — GitHub's pacing on, the
+ * milestone (no rollup), then again with every PR in one milestone (how often the rollup comment
+ * is written). The app is built as `npm start` builds it: `productionApp` (NODE_ENV production,
+ * its durable queue and ledger on a fresh PostgreSQL database when one is reachable, else PGlite
+ * in memory) in a Probot with `Octokit: CostValueOctokit` — GitHub's pacing on, the
  * production retry policy (15 s per attempt) — and real app authentication (a throwaway key)
  * against the fake GitHub over HTTP on 127.0.0.1 (test/helpers/fake-github-server.ts, no added
  * latency). Deliveries go through `probot.receive` in this process, so the pacer's own figures can
@@ -38,6 +39,13 @@ const SECRET = "bench-burst-secret";
 
 interface BurstResult {
   n: number;
+  /** The PRs were in one milestone (rollup comment writes counted). */
+  milestone: boolean;
+  /** Rollup comment writes (creates and edits) and issue creates, once the last edit landed. */
+  rollupCommentWrites: number;
+  rollupIssueCreates: number;
+  /** From the last check run to the rollup edit with the final totals. */
+  finalRollupSeconds: number;
   /** From sending the deliveries to the last check run reaching GitHub. */
   lastCheckSeconds: number;
   /** From the first check run reaching GitHub to the last. */
@@ -59,6 +67,7 @@ async function burst(
   ctx: BenchContext,
   n: number,
   installation: number,
+  milestone = false,
 ): Promise<BurstResult & { database: string }> {
   const fake = new FakeGitHub();
   let github: FakeGitHubServer | undefined;
@@ -101,6 +110,9 @@ async function burst(
           headSha,
           commits,
           closingIssues: [{ number: 1 }],
+          ...(milestone && who === owner
+            ? { milestone: { number: 1, title: "Sprint 12", state: "OPEN" as const } }
+            : {}),
         });
         if (who === owner) heads.push(headSha);
       }
@@ -152,15 +164,38 @@ async function burst(
     );
     const handledSeconds = (performance.now() - started) / 1000;
     const last = Math.max(...creates);
+    // each PR costs $0.60 (0.10 + 0.20 + 0.30): the rollup is final when it shows N × $0.60
+    let finalRollupSeconds = Number.NaN;
+    if (milestone) {
+      const spend = `**Spend \\$${(0.6 * n).toFixed(2)}**`;
+      const until = Date.now() + 120_000;
+      while (Date.now() < until) {
+        if (mock.comments.some((c) => c.body.includes(spend))) {
+          finalRollupSeconds = (performance.now() - last) / 1000;
+          break;
+        }
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    }
     const count = mock.count();
     const runs = mock.checkRuns.filter((r) => heads.includes(r.head_sha));
     const stats = pacerFor(installationKey(installation)).stats;
+    const rollupComments = mock.requests.filter(
+      (r) => r.method !== "GET" && /\/issues\/(\d+\/)?comments/.test(r.path),
+    ).length;
+    const rollupIssues = mock.requests.filter(
+      (r) => r.method === "POST" && /\/issues$/.test(r.path),
+    ).length;
     const result = {
       n,
+      milestone,
+      rollupCommentWrites: rollupComments,
+      rollupIssueCreates: rollupIssues,
+      finalRollupSeconds,
       lastCheckSeconds: creates.length > 0 ? (last - started) / 1000 : Number.NaN,
       spanSeconds: creates.length > 0 ? (last - Math.min(...creates)) / 1000 : Number.NaN,
       handledSeconds,
-      writes: count.writes,
+      writes: count.writes - rollupComments - rollupIssues,
       reads: count.reads,
       queries: mock.endpointCounts.get("graphql") ?? 0,
       completed: new Set(runs.filter((r) => r.status === "completed").map((r) => r.head_sha)).size,
@@ -188,6 +223,36 @@ export async function run(ctx: BenchContext): Promise<void> {
   const sizes = ctx.quick ? [5] : [20, 50];
   for (const [i, n] of sizes.entries()) {
     const r = await burst(ctx, n, 880_000 + i * 10);
+    record(ctx, r);
+  }
+  // the same bursts with every PR in one milestone: how often the rollup comment is written
+  for (const [i, n] of sizes.entries()) {
+    const r = await burst(ctx, n, 890_000 + i * 10, true);
+    ctx.record({
+      name: `N=${n} in one milestone: rollup comment writes`,
+      value: r.rollupCommentWrites,
+      unit: "writes",
+      note: `creates and edits of the milestone's rollup comment over the whole burst (target ≤ 3 for 20 PRs; one per evaluation without coalescing: ${n}); plus ${r.rollupIssueCreates} rollup issue created; quiet 5 s, at most 30 s after the first mark (the defaults)`,
+    });
+    ctx.record({
+      name: `N=${n} in one milestone: final totals after the last check`,
+      value: r.finalRollupSeconds,
+      unit: "s",
+      note: `until the rollup comment showed the spend of all ${n} PRs (the milestone's quiet time is 5 s)`,
+    });
+    ctx.record({
+      name: `N=${n} in one milestone: seconds to the last completed check`,
+      value: r.lastCheckSeconds,
+      unit: "s",
+      note: `${r.completed} of ${n} completed, ${r.errors} errors logged; ${r.writes} check writes`,
+    });
+  }
+}
+
+function record(ctx: BenchContext, r: BurstResult & { database: string }): void {
+  {
+    // one block per burst, as the figures of each N were printed before
+    const n = r.n;
     const bound = r.writes; // content-creating requests ÷ 1 per second
     const where = `${n} simultaneous pull_request.opened on one installation (${n} PRs of one repository, no milestone); productionApp + CostValueOctokit (pacing on, 15 s per attempt), real app auth, ${r.database}, fake GitHub on 127.0.0.1`;
     ctx.record({
