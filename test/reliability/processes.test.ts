@@ -212,13 +212,16 @@ describe.skipIf(!usingPostgres())("two processes on one PostgreSQL", () => {
       );
       // 10 PRs × 2 commits × $1.00 + $0.10·i
       expect(ledger.rows[0]).toEqual({ n: 10, spend: String(2 * (10 * 1_000_000 + 45 * 100_000)) });
+      // the rollup comment is written once the milestone has been quiet (the scheduler's 5 s, at
+      // most 30 s after the first change): wait for it, then there must be exactly one
+      const rollupComments = () =>
+        github.mock.comments.filter((c) => c.body.startsWith("<!-- cost-value:rollup repository="));
+      await expect.poll(() => rollupComments().length, { timeout: 45_000 }).toBeGreaterThan(0);
+      const rollups = rollupComments();
       const rollupIssues = github.mock.issues.filter(
         (i) => i.title === "Cost & value: Checkout v2",
       );
       expect(rollupIssues).toHaveLength(1);
-      const rollups = github.mock.comments.filter((c) =>
-        c.body.startsWith("<!-- cost-value:rollup repository="),
-      );
       expect(rollups).toHaveLength(1);
       await expect
         .poll(() => github.mock.comments.find((c) => c === rollups[0])?.body ?? "", {
