@@ -61,7 +61,9 @@ describe("npm start", () => {
     npm.stderr.on("data", (chunk: Buffer) => {
       output += chunk.toString("utf8");
     });
-    const npmExited = new Promise<number | null>((resolve) => npm.on("exit", (code) => resolve(code)));
+    const npmExited = new Promise<number | null>((resolve) =>
+      npm.on("exit", (code) => resolve(code)),
+    );
     try {
       await expect
         .poll(
