@@ -106,3 +106,49 @@ describe("npm start", () => {
     }
   }, 120_000);
 });
+
+describe("SIGTERM while the app is starting", () => {
+  it("stops it once the database is open: exit 0, the PGlite directory unlocked", async () => {
+    const dataDir = join(mkdtempSync(join(tmpdir(), "cv-early-term-")), "data");
+    const lockFile = join(dataDir, "cost-value.lock");
+    const child = spawn(process.execPath, ["--import", "tsx", "src/server.ts"], {
+      cwd: ROOT,
+      env: {
+        PATH: process.env.PATH ?? "",
+        HOME: process.env.HOME ?? tmpdir(),
+        APP_ID: "1001",
+        PRIVATE_KEY: throwawayPrivateKey(),
+        WEBHOOK_SECRET: "start-command",
+        PORT: String(await freePort()),
+        HOST: "127.0.0.1",
+        LOG_FORMAT: "json",
+        GHE_HOST: "127.0.0.1:9",
+        GHE_PROTOCOL: "http",
+        DATABASE_URL: "",
+        COST_VALUE_DATA_DIR: dataDir,
+      },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let output = "";
+    child.stdout.on("data", (chunk: Buffer) => {
+      output += chunk.toString("utf8");
+    });
+    child.stderr.on("data", (chunk: Buffer) => {
+      output += chunk.toString("utf8");
+    });
+    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+      child.on("exit", (code, signal) => resolve({ code, signal })),
+    );
+    try {
+      // the lock is taken before PGlite's first start (seconds of initdb): the app is mid-start-up
+      await expect.poll(() => existsSync(lockFile), { timeout: 60_000, interval: 20 }).toBe(true);
+      expect(output).not.toContain("Listening on");
+      child.kill("SIGTERM");
+      expect(await exited).toEqual({ code: 0, signal: null });
+      expect(existsSync(lockFile)).toBe(false);
+      expect(output).toContain("cost-value: stopped cleanly");
+    } finally {
+      child.kill("SIGKILL");
+    }
+  }, 120_000);
+});
