@@ -152,7 +152,11 @@ export async function runDemo(print: (line: string) => void = console.log): Prom
       secret: app.secret,
       event: "milestone",
       deliveryId: "demo-milestone",
-      payload: milestonePayload("edited", { owner: OWNER, repo: REPO, repoId: REPO_ID }, MILESTONE),
+      payload: milestonePayload(
+        "edited",
+        { owner: OWNER, repo: REPO, repoId: REPO_ID },
+        { ...MILESTONE, state: "open" },
+      ),
     });
     print(
       `  milestone.edited     "${MILESTONE.title}" (${MILESTONE.description.trim()}) → ${status}`,
