@@ -82,7 +82,13 @@ export interface CostTotals {
   models: ModelTotal[];
   agents: AgentTotal[];
   commitCount: number;
+  /** Commits whose cost was read: an amount (any currency) or tokens with a price. */
   commitsWithCost: number;
+  /**
+   * Commits with cost trailers none of which could be read or priced: their cost is unknown, which
+   * is not $0.
+   */
+  commitsWithUnknownCost: number;
   agentCommitsWithoutCost: { sha: string; agents: string[] }[];
   unpricedModels: string[];
 }
@@ -174,6 +180,22 @@ function findSkipReason(
   return undefined;
 }
 
+/**
+ * The commit's cost was read: an `Agent-Cost` amount, or usage/tokens of which some part has a
+ * price (a `cost=` or a price found). Trailers that were all unreadable or unpriced are not a cost
+ * of 0: the cost is unknown.
+ */
+export function isCostKnown(commit: CommitCost): boolean {
+  switch (commit.costSource) {
+    case "none":
+      return false;
+    case "agent-cost":
+      return true;
+    default:
+      return commit.models.some((m) => m.micros !== undefined || (m.foreign?.length ?? 0) > 0);
+  }
+}
+
 /** Sum per-commit costs into totals, per model and per agent. */
 export function sumCommitCosts(commits: readonly CommitCost[], currency: string): CostTotals {
   let micros = 0n;
@@ -184,6 +206,7 @@ export function sumCommitCosts(commits: readonly CommitCost[], currency: string)
   const unpriced = new Set<string>();
   const withoutCost: { sha: string; agents: string[] }[] = [];
   let commitsWithCost = 0;
+  let commitsWithUnknownCost = 0;
 
   for (const commit of commits) {
     micros += commit.micros;
@@ -191,7 +214,8 @@ export function sumCommitCosts(commits: readonly CommitCost[], currency: string)
       foreign.set(money.currency, (foreign.get(money.currency) ?? 0n) + money.micros);
     }
     tokens = addTokens(tokens, commit.tokens);
-    if (commit.hasCostRecord) commitsWithCost++;
+    if (isCostKnown(commit)) commitsWithCost++;
+    else if (commit.hasCostRecord) commitsWithUnknownCost++;
     for (const usage of commit.models) {
       const total = models.get(usage.model) ?? {
         model: usage.model,
@@ -239,6 +263,7 @@ export function sumCommitCosts(commits: readonly CommitCost[], currency: string)
     ),
     commitCount: commits.length,
     commitsWithCost,
+    commitsWithUnknownCost,
     agentCommitsWithoutCost: withoutCost,
     unpricedModels: [...unpriced].sort(),
   };
