@@ -7,6 +7,7 @@ import type { CommitInput } from "./commit.js";
 import { type CommitCost, readCommitCost } from "./cost.js";
 import { type Money, ratio } from "./money.js";
 import type { Problem } from "./problem.js";
+import { findStrayCostTrailers } from "./stray-trailers.js";
 import { addTokens, emptyTokens, type TokenCounts } from "./tokens.js";
 import { parseTrailers } from "./trailers.js";
 import { type IssueRef, resolveValueStatement, type ValueResult } from "./value.js";
@@ -45,7 +46,8 @@ export type FindingKind =
   | "agent-work-without-cost"
   | "unpriced-models"
   | "foreign-currency"
-  | "malformed-trailers";
+  | "malformed-trailers"
+  | "stray-cost-trailers";
 
 export interface Finding {
   kind: FindingKind;
@@ -282,11 +284,13 @@ function plural(n: number, one: string, many = `${one}s`): string {
 function collectFindings(params: {
   totals: CostTotals;
   commits: readonly CommitCost[];
+  /** One per commit with cost trailers outside its trailer block. */
+  stray: readonly Problem[];
   value: ValueResult;
   budget: BudgetUse | undefined;
   config: VerdictConfig;
 }): Finding[] {
-  const { totals, commits, value, budget, config } = params;
+  const { totals, commits, stray, value, budget, config } = params;
   const findings: Finding[] = [];
   if (!value.ok) {
     findings.push({
@@ -341,6 +345,14 @@ function collectFindings(params: {
       problems: malformed,
     });
   }
+  if (stray.length > 0) {
+    findings.push({
+      kind: "stray-cost-trailers",
+      level: config.policy["malformed-trailers"],
+      summary: `${plural(stray.length, "commit")} with a cost trailer git does not read (outside the trailer block)`,
+      problems: [...stray],
+    });
+  }
   return findings;
 }
 
@@ -387,7 +399,15 @@ export function evaluatePullRequest(params: {
       ? ratio(statement.worth.micros, totals.micros)
       : undefined;
 
-  const findings = collectFindings({ totals, commits, value, budget, config });
+  const stray = pr.commits.flatMap((commit) => {
+    const problem = findStrayCostTrailers({
+      message: commit.message,
+      sha: commit.sha,
+      aliases: config.trailers.aliases,
+    });
+    return problem === undefined ? [] : [problem];
+  });
+  const findings = collectFindings({ totals, commits, stray, value, budget, config });
   let conclusion = worst(findings.map((f) => f.level));
   let downgradedDraft = false;
   if (pr.draft && config.drafts === "neutral" && conclusion === "failure") {
