@@ -79,11 +79,17 @@ Examples:
     .option("--label <name...>", "PR labels (for skip rules)")
     .option("--draft", "treat the PR as a draft")
     .option("--json", "print the verdict as JSON (money as decimal strings)")
+    .option(
+      "--format <format>",
+      "text (plain text for a terminal; colour on a TTY unless NO_COLOR is set) or markdown (what GitHub shows)",
+      "text",
+    )
     .addHelpText(
       "after",
       `
 Examples:
   npx cost-value check --body-file pr.md
+  npx cost-value check --body-file pr.md --format markdown > check.md
   npx cost-value check --base origin/main --head my-branch --body-file pr.md --json
   npx cost-value check --body-file pr.md --issue-file 123=issue-123.md`,
     )
