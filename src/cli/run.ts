@@ -290,8 +290,8 @@ Examples:
       `
 Reads Claude Code's ~/.claude/projects and ~/.config/claude/projects (or the projects of each
 dir in CLAUDE_CONFIG_DIR, comma-separated) and Codex's ~/.codex/sessions (or
-$CODEX_HOME/sessions); only sessions run in this repository or its worktrees. Prints nothing
-when there was no agent work; notes and warnings go to stderr.
+$CODEX_HOME/sessions); only sessions run in this repository or its worktrees. No agent work:
+no trailers on stdout, a note saying so on stderr, exit 0. Notes and warnings go to stderr.
 Examples:
   npx cost-value usage
   npx cost-value usage --since 2h --agent claude-code
