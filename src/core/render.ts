@@ -209,7 +209,11 @@ function renderCostTable(verdict: EvaluatedVerdict, context: RenderContext): str
           .slice(0, 30)
           .map((a) => [
             escapeShort(a.agent, 60),
-            md({ micros: a.micros, currency: context.currency }),
+            a.unknownCost === 0
+              ? md({ micros: a.micros, currency: context.currency })
+              : a.unknownCost === a.commits
+                ? "unknown"
+                : `${md({ micros: a.micros, currency: context.currency })} + unknown`,
             String(a.commits),
             String(a.withoutCost),
           ]),
@@ -241,7 +245,12 @@ function renderValueTable(verdict: EvaluatedVerdict, context: RenderContext): st
     rows.push(["Value to cost", formatRatio(verdict.valueToCost), ""]);
   if (verdict.budget !== undefined) {
     const b = verdict.budget;
-    const used = `${formatPercent(b.percent)} (${md({ micros: b.spent, currency: context.currency })} of ${md(b.budget)}${b.pullRequests > 1 ? ` across ${b.pullRequests} PRs` : ""})`;
+    const unknown = verdict.totals.commitsWithUnknownCost;
+    const spent = `${md({ micros: b.spent, currency: context.currency })}${unknown > 0 ? " + unknown" : ""}`;
+    const used =
+      unknown > 0 && verdict.totals.commitsWithCost === 0 && b.pullRequests === 1
+        ? `unknown (the cost of ${unknown} commit${unknown === 1 ? "" : "s"} is unknown; budget ${md(b.budget)})`
+        : `${formatPercent(b.percent)} (${spent} of ${md(b.budget)}${b.pullRequests > 1 ? ` across ${b.pullRequests} PRs` : ""})`;
     rows.push(["Budget used", used, b.pullRequests > 1 ? "work item" : ""]);
   }
   if (rows.length === 0) return "_No value statement found._";

@@ -72,6 +72,8 @@ export interface AgentTotal {
   micros: bigint;
   /** Commits by this agent with no cost recorded. */
   withoutCost: number;
+  /** Commits by this agent whose cost trailers could not be read or priced (not in `micros`). */
+  unknownCost: number;
 }
 
 export interface CostTotals {
@@ -237,11 +239,18 @@ export function sumCommitCosts(commits: readonly CommitCost[], currency: string)
     for (const signal of commit.agentSignals) names.add(signal.agent);
     if (names.size === 0 && commit.hasCostRecord) names.add("unnamed agent");
     for (const name of names) {
-      const total = agents.get(name) ?? { agent: name, commits: 0, micros: 0n, withoutCost: 0 };
+      const total = agents.get(name) ?? {
+        agent: name,
+        commits: 0,
+        micros: 0n,
+        withoutCost: 0,
+        unknownCost: 0,
+      };
       total.commits++;
       // a commit's cost is attributed to its first named agent only, so totals add up
       if (name === [...names][0]) total.micros += commit.micros;
       if (commit.agentWithoutCost) total.withoutCost++;
+      if (commit.hasCostRecord && !isCostKnown(commit)) total.unknownCost++;
       agents.set(name, total);
     }
     if (commit.agentWithoutCost) {

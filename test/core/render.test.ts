@@ -151,6 +151,11 @@ describe("renderCheckOutput: unknown cost is never $0", () => {
       "| Cost unknown (trailers unreadable or unpriced) | unknown |  | 2 of 2 |",
     );
     expect(out.text).toContain("| unknown |");
+    expect(out.summary).toContain("| unnamed agent | unknown | 2 | 0 |");
+    expect(out.summary).toContain(
+      "| Budget used | unknown (the cost of 2 commits is unknown; budget \\$300.00) |",
+    );
+    expect(out.summary).not.toContain("$0.00");
   });
 
   it("counts only commits whose cost was read, and names the unknown ones in the title", () => {
@@ -167,5 +172,6 @@ describe("renderCheckOutput: unknown cost is never $0", () => {
       "$4.20 agent spend · cost unknown for 2 commits · worth $8,000 (1,905×) · 1.4% of budget",
     );
     expect(out.summary).toContain("| 2 of 5 |");
+    expect(out.summary).toContain("| Budget used | 1.4% (\\$4.20 + unknown of \\$300.00) |");
   });
 });

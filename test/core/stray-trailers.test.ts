@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { DEFAULT_CONFIG } from "../../src/config/schema.js";
 import { renderCheckOutput } from "../../src/core/render.js";
@@ -101,5 +102,33 @@ describe("the check reports stray cost trailers", () => {
     });
     expect(out.summary).toContain("commit 1a2b3c4 line 3");
     expect(out.summary).toContain("Move it into the message");
+  });
+});
+
+describe("findStrayCostTrailers never contradicts git", () => {
+  const line = fc.constantFrom(
+    "",
+    "Agent-Cost: 1 USD",
+    "ai-usage: m input=1",
+    "Agent-Tokens : 100",
+    "Signed-off-by: A <a@b>",
+    "Co-authored-by: B <b@c>",
+    "prose line",
+    "  continued",
+    "# comment",
+    "Agent: claude-code",
+    "Agent-Cost: 2 USD\r",
+  );
+  it("reports only lines git does not read as trailers, and never throws", () => {
+    fc.assert(
+      fc.property(fc.array(line, { maxLength: 12 }), (lines) => {
+        const message = `Title\n${lines.join("\n")}`;
+        const problem = find(message);
+        if (problem === undefined) return;
+        const reported = Number(/line (\d+)$/.exec(problem.where ?? "")?.[1]);
+        expect(parseTrailers(message).map((t) => t.line)).not.toContain(reported);
+      }),
+      { numRuns: 500 },
+    );
   });
 });
