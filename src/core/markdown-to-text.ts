@@ -53,21 +53,33 @@ function runEnd(text: string, i: number): number {
   return j;
 }
 
-/** Where the code span opened by the run [i, end) closes (a run of the same length), or -1. */
-function closingRun(text: string, i: number, end: number): number {
-  const length = end - i;
-  for (let j = text.indexOf("`", end); j !== -1; j = text.indexOf("`", j)) {
-    const e = runEnd(text, j);
-    if (e - j === length) return j;
-    j = e;
+/**
+ * For each backtick run's start, the start of the next run of the same length (where a code span
+ * opened there closes, as in CommonMark), found in one backwards pass: linear, whatever the runs.
+ */
+function closingRuns(text: string): Map<number, number> {
+  const runs: { start: number; length: number }[] = [];
+  for (let i = text.indexOf("`"); i !== -1; ) {
+    const end = runEnd(text, i);
+    runs.push({ start: i, length: end - i });
+    i = text.indexOf("`", end);
   }
-  return -1;
+  const partner = new Map<number, number>();
+  const nextByLength = new Map<number, number>();
+  for (let k = runs.length - 1; k >= 0; k--) {
+    const run = runs[k] as { start: number; length: number };
+    const next = nextByLength.get(run.length);
+    if (next !== undefined) partner.set(run.start, next);
+    nextByLength.set(run.length, run.start);
+  }
+  return partner;
 }
 
 /** One line of inline markdown as text. */
 export function inlineToText(text: string, options: TextOptions & { inTable?: boolean }): string {
   const style = (kind: keyof typeof STYLE, on: boolean): string =>
     options.color ? STYLE[kind][on ? 0 : 1] : "";
+  const closing = closingRuns(text);
   let out = "";
   let bold = false;
   let italic = false;
@@ -78,7 +90,7 @@ export function inlineToText(text: string, options: TextOptions & { inTable?: bo
       i += 2;
     } else if (c === 96) {
       const end = runEnd(text, i);
-      const close = closingRun(text, i, end);
+      const close = closing.get(i) ?? -1;
       if (close === -1) {
         out += text.slice(i, end);
         i = end;
@@ -134,12 +146,13 @@ function splitRow(line: string): string[] {
   const cells: string[] = [];
   let start = 0;
   const body = line.trim();
+  const closing = closingRuns(body);
   for (let i = 0; i < body.length; ) {
     const c = body.charCodeAt(i);
     if (c === 92) i += 2;
     else if (c === 96) {
       const end = runEnd(body, i);
-      const close = closingRun(body, i, end);
+      const close = closing.get(i) ?? -1;
       i = close === -1 ? end : close + (end - i);
     } else if (c === 124) {
       cells.push(body.slice(start, i));

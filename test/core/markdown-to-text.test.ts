@@ -69,3 +69,21 @@ describe("markdownToText", () => {
     expect(coloured).toContain("\u001b[1mFix:\u001b[22m");
   });
 });
+
+describe("markdownToText on 1 MB of hostile text", () => {
+  it("stays linear: backtick runs of every length, cells, escapes", () => {
+    let runs = "";
+    for (let n = 1; runs.length < 500_000; n++) runs += `${"`".repeat(n)}x`;
+    const inputs = [
+      runs,
+      `| ${"a | `b` | \\| ".repeat(60_000)}|`,
+      "\\*&amp;\u200b".repeat(120_000),
+      "```\n".repeat(250_000),
+    ];
+    for (const input of inputs) {
+      const started = performance.now();
+      markdownToText(input, { color: true });
+      expect(performance.now() - started).toBeLessThan(2_000);
+    }
+  });
+});

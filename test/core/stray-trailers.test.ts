@@ -132,3 +132,18 @@ describe("findStrayCostTrailers never contradicts git", () => {
     );
   });
 });
+
+describe("findStrayCostTrailers on 1 MB messages", () => {
+  it("stays linear", () => {
+    for (const message of [
+      `T\n\n${"Agent-Cost: 1 USD\n\n".repeat(50_000)}`,
+      `T\n\n${"Agent-Cost: 1 USD\n".repeat(50_000)}prose\n`,
+      `T\n\n${"a".repeat(1_000_000)}`,
+      `T\n\n${"\n".repeat(1_000_000)}Agent-Cost: 1 USD\n\nx`,
+    ]) {
+      const started = performance.now();
+      find(message);
+      expect(performance.now() - started).toBeLessThan(2_000);
+    }
+  });
+});
