@@ -36,21 +36,22 @@ const USAGE = `usage: npm run bench -- [--quick] [--only SECTION,...] [--json FI
   --only    run some sections: ${Object.keys(SECTIONS).join(", ")}
   --json    also write the figures to FILE as JSON`;
 
-let parsed;
-try {
-  parsed = parseArgs({
-    options: {
-      quick: { type: "boolean", default: false },
-      json: { type: "string" },
-      only: { type: "string" },
-      help: { type: "boolean", short: "h", default: false },
-    },
-  });
-} catch (e) {
-  console.error(`${e instanceof Error ? e.message : String(e)}\n${USAGE}`);
-  process.exit(2);
+function parseCommandLine() {
+  try {
+    return parseArgs({
+      options: {
+        quick: { type: "boolean", default: false },
+        json: { type: "string" },
+        only: { type: "string" },
+        help: { type: "boolean", short: "h", default: false },
+      },
+    }).values;
+  } catch (e) {
+    console.error(`${e instanceof Error ? e.message : String(e)}\n${USAGE}`);
+    process.exit(2);
+  }
 }
-const args = parsed.values;
+const args = parseCommandLine();
 if (args.help === true) {
   console.log(USAGE);
   process.exit(0);
