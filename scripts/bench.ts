@@ -31,13 +31,31 @@ const SECTIONS: Record<string, BenchSection> = {
   adversarial,
 };
 
-const { values: args } = parseArgs({
-  options: {
-    quick: { type: "boolean", default: false },
-    json: { type: "string" },
-    only: { type: "string" },
-  },
-});
+const USAGE = `usage: npm run bench -- [--quick] [--only SECTION,...] [--json FILE]
+  --quick   small sizes (what CI runs; figures are not comparable to a full run)
+  --only    run some sections: ${Object.keys(SECTIONS).join(", ")}
+  --json    also write the figures to FILE as JSON`;
+
+function parseCommandLine() {
+  try {
+    return parseArgs({
+      options: {
+        quick: { type: "boolean", default: false },
+        json: { type: "string" },
+        only: { type: "string" },
+        help: { type: "boolean", short: "h", default: false },
+      },
+    }).values;
+  } catch (e) {
+    console.error(`${e instanceof Error ? e.message : String(e)}\n${USAGE}`);
+    process.exit(2);
+  }
+}
+const args = parseCommandLine();
+if (args.help === true) {
+  console.log(USAGE);
+  process.exit(0);
+}
 const quick = args.quick === true;
 const only = args.only?.split(",").map((s) => s.trim());
 for (const name of only ?? []) {

@@ -6,6 +6,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { basename, resolve } from "node:path";
 import { formatConfigProblems, parseConfigText } from "../config/parse-config.js";
 import { type Config, DEFAULT_CONFIG } from "../config/schema.js";
+import { markdownToText } from "../core/markdown-to-text.js";
 import { renderCheckOutput } from "../core/render.js";
 import { parseIssueRef } from "../core/value.js";
 import { evaluatePullRequest, type LinkedIssue } from "../core/verdict.js";
@@ -24,6 +25,8 @@ export interface CheckOptions {
   label?: string[];
   draft?: boolean;
   json?: boolean;
+  /** `text` (default: for a terminal) or `markdown` (what GitHub shows). */
+  format?: string;
 }
 
 class InputError extends Error {
@@ -67,8 +70,22 @@ function readLinkedIssues(items: readonly string[], cwd: string): LinkedIssue[] 
   });
 }
 
+const CONCLUSION_COLOR: Record<string, string> = {
+  failure: "\u001b[31m",
+  neutral: "\u001b[33m",
+  success: "\u001b[32m",
+};
+
 export async function runCheckCommand(options: CheckOptions, io: CliIo): Promise<number> {
   try {
+    const format = options.format ?? "text";
+    if (format !== "text" && format !== "markdown") {
+      throw new InputError(
+        `--format "${format}" is not a format; write --format text (for a terminal, the default) or --format markdown (as GitHub shows it)`,
+      );
+    }
+    // colour only on a terminal, and never with NO_COLOR (https://no-color.org)
+    const color = format === "text" && io.stdoutIsTTY === true && (io.env.NO_COLOR ?? "") === "";
     const repo = resolve(io.cwd, options.repo);
     const config = loadConfig(repo, options.config, io.cwd);
     const base = options.base ?? (await findDefaultBase(repo));
@@ -102,9 +119,19 @@ export async function runCheckCommand(options: CheckOptions, io: CliIo): Promise
         currency: config.currency,
         valueHeading: config.value.heading,
       });
+      const shown =
+        format === "markdown"
+          ? output
+          : {
+              summary: markdownToText(output.summary, { color }),
+              text: markdownToText(output.text, { color }),
+            };
+      const conclusion = color
+        ? `${CONCLUSION_COLOR[verdict.conclusion] ?? ""}${verdict.conclusion}\u001b[39m`
+        : verdict.conclusion;
       io.stdout(
-        `${config["check-name"]}: ${verdict.conclusion} — ${output.title}\n` +
-          `(${commits.length} commits in ${base}..${options.head})\n\n${output.summary}\n\n${output.text}\n`,
+        `${config["check-name"]}: ${conclusion} — ${output.title}\n` +
+          `(${commits.length} commits in ${base}..${options.head})\n\n${shown.summary}\n\n${shown.text}\n`,
       );
     }
     return verdict.conclusion === "failure" ? EXIT.failure : EXIT.ok;

@@ -8,6 +8,8 @@ export interface CliIo {
   env: Readonly<Record<string, string | undefined>>;
   /** Standard error is a terminal (notes may use colour unless NO_COLOR is set). Default false. */
   isTTY?: boolean;
+  /** Standard output is a terminal (`check` may use colour unless NO_COLOR is set). Default false. */
+  stdoutIsTTY?: boolean;
 }
 
 /** Exit codes of every command (documented in the README). */
@@ -31,5 +33,6 @@ export function nodeIo(): CliIo {
     cwd: process.cwd(),
     env: process.env,
     isTTY: process.stderr.isTTY === true,
+    stdoutIsTTY: process.stdout.isTTY === true,
   };
 }

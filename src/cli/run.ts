@@ -79,11 +79,17 @@ Examples:
     .option("--label <name...>", "PR labels (for skip rules)")
     .option("--draft", "treat the PR as a draft")
     .option("--json", "print the verdict as JSON (money as decimal strings)")
+    .option(
+      "--format <format>",
+      "text (plain text for a terminal; colour on a TTY unless NO_COLOR is set) or markdown (what GitHub shows)",
+      "text",
+    )
     .addHelpText(
       "after",
       `
 Examples:
   npx cost-value check --body-file pr.md
+  npx cost-value check --body-file pr.md --format markdown > check.md
   npx cost-value check --base origin/main --head my-branch --body-file pr.md --json
   npx cost-value check --body-file pr.md --issue-file 123=issue-123.md`,
     )
@@ -284,8 +290,8 @@ Examples:
       `
 Reads Claude Code's ~/.claude/projects and ~/.config/claude/projects (or the projects of each
 dir in CLAUDE_CONFIG_DIR, comma-separated) and Codex's ~/.codex/sessions (or
-$CODEX_HOME/sessions); only sessions run in this repository or its worktrees. Prints nothing
-when there was no agent work; notes and warnings go to stderr.
+$CODEX_HOME/sessions); only sessions run in this repository or its worktrees. No agent work:
+no trailers on stdout, a note saying so on stderr, exit 0. Notes and warnings go to stderr.
 Examples:
   npx cost-value usage
   npx cost-value usage --since 2h --agent claude-code

@@ -324,7 +324,17 @@ export async function runUsageCommand(options: UsageOptions, io: CliIo): Promise
     } else if (trailers !== "") {
       io.stdout(`${trailers}\n`);
     }
-    if (summary.models.length === 0) return EXIT.ok;
+    if (summary.models.length === 0) {
+      // stdout stays empty (the hook and `git commit -m "$(…)"` read it); say why on stderr
+      const since =
+        cutoffMs === undefined ? cutoffFrom : `${new Date(cutoffMs).toISOString()} (${cutoffFrom})`;
+      const read =
+        files === 0
+          ? `no session logs of ${agents.join(" or ")} found: \`cost-value usage --help\` says where they are read`
+          : `${files} session log file${files === 1 ? "" : "s"} of ${agents.join(" and ")} read; --since 2h to look further back`;
+      note(`no agent work found in ${top} since ${since}: nothing to record (${read})`);
+      return EXIT.ok;
+    }
 
     for (const model of summary.models) {
       if (model.unpricedReason !== undefined) {

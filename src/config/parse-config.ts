@@ -4,6 +4,7 @@
  */
 import { isNode, LineCounter, parseDocument } from "yaml";
 import type { z } from "zod";
+import { nearestSetting, settingsAt } from "./nearest-setting.js";
 import { type Config, configSchema, DEFAULT_CONFIG } from "./schema.js";
 
 export interface ConfigProblem {
@@ -52,9 +53,13 @@ function toProblems(
     if (issue.code === "unrecognized_keys") {
       for (const key of issue.keys) {
         const path = [...issue.path, key];
+        const near = nearestSetting(key, settingsAt(issue.path));
         problems.push({
           path: path.join("."),
-          message: `unknown setting "${key}"; check the spelling against docs/configuration.md`,
+          message:
+            near === undefined
+              ? `unknown setting "${key}"; check the spelling against docs/configuration.md`
+              : `unknown setting "${key}"; did you mean \`${near}\`? (see docs/configuration.md)`,
           found: describeFound(valueAt(input, path)),
           line: lineOf(path),
         });

@@ -157,7 +157,9 @@ export const configSchema = z.strictObject({
         .describe("Conclusion when a cost is in another currency than `currency`."),
       "malformed-trailers": level
         .default("neutral")
-        .describe("Conclusion when a cost trailer could not be read."),
+        .describe(
+          "Conclusion when a cost trailer could not be read, or is outside the trailer block (git does not read it).",
+        ),
     })
     .prefault({})
     .describe("What each finding does to the check's conclusion."),

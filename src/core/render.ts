@@ -11,7 +11,13 @@ import { formatMoney, type Money } from "./money.js";
 import type { Problem } from "./problem.js";
 import type { TokenCounts } from "./tokens.js";
 import { formatIssueRef, type IssueRef } from "./value.js";
-import type { EvaluatedVerdict, Finding, Level, Verdict } from "./verdict.js";
+import {
+  type EvaluatedVerdict,
+  type Finding,
+  isCostKnown,
+  type Level,
+  type Verdict,
+} from "./verdict.js";
 
 export const OUTPUT_LIMIT_BYTES = 65_000;
 
@@ -84,21 +90,28 @@ function issueLabel(ref: IssueRef, context: RenderContext): string {
 export function renderTitle(verdict: Verdict, context: RenderContext): string {
   if (verdict.conclusion === "skipped") return cutTitle(`Skipped: ${verdict.reason}`);
   const { totals } = verdict;
-  const spend =
-    totals.micros > 0n || totals.commitsWithCost > 0
-      ? `${formatMoney({ micros: totals.micros, currency: context.currency })} agent spend`
-      : "No agent spend recorded";
+  const known = totals.micros > 0n || totals.commitsWithCost > 0;
+  // an unreadable or unpriced cost is unknown, never $0
+  const unknown =
+    totals.commitsWithUnknownCost > 0
+      ? `cost unknown for ${totals.commitsWithUnknownCost} commit${totals.commitsWithUnknownCost === 1 ? "" : "s"}`
+      : undefined;
   const parts: string[] = [];
   const statement = verdict.value.ok ? verdict.value.statement : undefined;
   if (!verdict.value.ok) parts.push("Value statement missing or incomplete");
-  parts.push(spend);
+  if (known) {
+    parts.push(`${formatMoney({ micros: totals.micros, currency: context.currency })} agent spend`);
+  }
+  if (unknown !== undefined) parts.push(known ? unknown : `C${unknown.slice(1)}`);
+  if (!known && unknown === undefined) parts.push("No agent spend recorded");
   if (statement !== undefined) {
     const worth = `worth ${formatMoney(statement.worth, { whole: true })}`;
     parts.push(
       verdict.valueToCost !== undefined ? `${worth} (${formatRatio(verdict.valueToCost)})` : worth,
     );
   }
-  if (verdict.budget !== undefined) {
+  // with no cost read, "0.0% of budget" would claim a spend of 0
+  if (verdict.budget !== undefined && (known || unknown === undefined)) {
     parts.push(
       `${formatPercent(verdict.budget.percent)} of budget${verdict.budget.over ? " (over)" : ""}`,
     );
@@ -150,11 +163,21 @@ function renderCostTable(verdict: EvaluatedVerdict, context: RenderContext): str
   const rows: string[][] = [
     [
       "**Total**",
-      md({ micros: totals.micros, currency: context.currency }),
+      totals.commitsWithCost === 0 && totals.commitsWithUnknownCost > 0
+        ? "unknown"
+        : md({ micros: totals.micros, currency: context.currency }),
       tokensSummary(totals.tokens),
       `${totals.commitsWithCost} of ${totals.commitCount}`,
     ],
   ];
+  if (totals.commitsWithUnknownCost > 0) {
+    rows.push([
+      "Cost unknown (trailers unreadable or unpriced)",
+      "unknown",
+      "",
+      `${totals.commitsWithUnknownCost} of ${totals.commitCount}`,
+    ]);
+  }
   for (const money of totals.foreign) {
     rows.push(["Not added (other currency)", md(money), "", ""]);
   }
@@ -186,7 +209,11 @@ function renderCostTable(verdict: EvaluatedVerdict, context: RenderContext): str
           .slice(0, 30)
           .map((a) => [
             escapeShort(a.agent, 60),
-            md({ micros: a.micros, currency: context.currency }),
+            a.unknownCost === 0
+              ? md({ micros: a.micros, currency: context.currency })
+              : a.unknownCost === a.commits
+                ? "unknown"
+                : `${md({ micros: a.micros, currency: context.currency })} + unknown`,
             String(a.commits),
             String(a.withoutCost),
           ]),
@@ -218,7 +245,12 @@ function renderValueTable(verdict: EvaluatedVerdict, context: RenderContext): st
     rows.push(["Value to cost", formatRatio(verdict.valueToCost), ""]);
   if (verdict.budget !== undefined) {
     const b = verdict.budget;
-    const used = `${formatPercent(b.percent)} (${md({ micros: b.spent, currency: context.currency })} of ${md(b.budget)}${b.pullRequests > 1 ? ` across ${b.pullRequests} PRs` : ""})`;
+    const unknown = verdict.totals.commitsWithUnknownCost;
+    const spent = `${md({ micros: b.spent, currency: context.currency })}${unknown > 0 ? " + unknown" : ""}`;
+    const used =
+      unknown > 0 && verdict.totals.commitsWithCost === 0 && b.pullRequests === 1
+        ? `unknown (the cost of ${unknown} commit${unknown === 1 ? "" : "s"} is unknown; budget ${md(b.budget)})`
+        : `${formatPercent(b.percent)} (${spent} of ${md(b.budget)}${b.pullRequests > 1 ? ` across ${b.pullRequests} PRs` : ""})`;
     rows.push(["Budget used", used, b.pullRequests > 1 ? "work item" : ""]);
   }
   if (rows.length === 0) return "_No value statement found._";
@@ -234,8 +266,9 @@ function headline(verdict: EvaluatedVerdict): string {
         ? "This draft would fail the check; it is shown as neutral until it is ready for review."
         : "Passing, with warnings.";
     case "success":
-      return verdict.totals.commitsWithCost > 0
-        ? "Cost and value are both recorded."
+      if (verdict.totals.commitsWithCost > 0) return "Cost and value are both recorded.";
+      return verdict.totals.commitsWithUnknownCost > 0
+        ? "The value statement is complete; the cost of these commits is unknown."
         : "The value statement is complete; these commits record no agent work.";
   }
 }
@@ -271,12 +304,13 @@ function commitRow(commit: EvaluatedVerdict["commits"][number], context: RenderC
   const agents = [...new Set([commit.agent, ...commit.agentSignals.map((s) => s.agent)])].filter(
     (a): a is string => a !== undefined,
   );
-  const cost =
-    commit.costSource === "none"
-      ? commit.agentWithoutCost
+  const cost = !isCostKnown(commit)
+    ? commit.hasCostRecord
+      ? "unknown"
+      : commit.agentWithoutCost
         ? "**not recorded**"
         : "—"
-      : md({ micros: commit.micros, currency: context.currency });
+    : md({ micros: commit.micros, currency: context.currency });
   const notes: string[] = [];
   if (commit.foreign.length > 0)
     notes.push(`+ ${commit.foreign.map((m) => md(m)).join(", ")} not added`);

@@ -7,6 +7,7 @@ import type { CommitInput } from "./commit.js";
 import { type CommitCost, readCommitCost } from "./cost.js";
 import { type Money, ratio } from "./money.js";
 import type { Problem } from "./problem.js";
+import { findStrayCostTrailers } from "./stray-trailers.js";
 import { addTokens, emptyTokens, type TokenCounts } from "./tokens.js";
 import { parseTrailers } from "./trailers.js";
 import { type IssueRef, resolveValueStatement, type ValueResult } from "./value.js";
@@ -45,7 +46,8 @@ export type FindingKind =
   | "agent-work-without-cost"
   | "unpriced-models"
   | "foreign-currency"
-  | "malformed-trailers";
+  | "malformed-trailers"
+  | "stray-cost-trailers";
 
 export interface Finding {
   kind: FindingKind;
@@ -70,6 +72,8 @@ export interface AgentTotal {
   micros: bigint;
   /** Commits by this agent with no cost recorded. */
   withoutCost: number;
+  /** Commits by this agent whose cost trailers could not be read or priced (not in `micros`). */
+  unknownCost: number;
 }
 
 export interface CostTotals {
@@ -82,7 +86,13 @@ export interface CostTotals {
   models: ModelTotal[];
   agents: AgentTotal[];
   commitCount: number;
+  /** Commits whose cost was read: an amount (any currency) or tokens with a price. */
   commitsWithCost: number;
+  /**
+   * Commits with cost trailers none of which could be read or priced: their cost is unknown, which
+   * is not $0.
+   */
+  commitsWithUnknownCost: number;
   agentCommitsWithoutCost: { sha: string; agents: string[] }[];
   unpricedModels: string[];
 }
@@ -174,6 +184,22 @@ function findSkipReason(
   return undefined;
 }
 
+/**
+ * The commit's cost was read: an `Agent-Cost` amount, or usage/tokens of which some part has a
+ * price (a `cost=` or a price found). Trailers that were all unreadable or unpriced are not a cost
+ * of 0: the cost is unknown.
+ */
+export function isCostKnown(commit: CommitCost): boolean {
+  switch (commit.costSource) {
+    case "none":
+      return false;
+    case "agent-cost":
+      return true;
+    default:
+      return commit.models.some((m) => m.micros !== undefined || (m.foreign?.length ?? 0) > 0);
+  }
+}
+
 /** Sum per-commit costs into totals, per model and per agent. */
 export function sumCommitCosts(commits: readonly CommitCost[], currency: string): CostTotals {
   let micros = 0n;
@@ -184,6 +210,7 @@ export function sumCommitCosts(commits: readonly CommitCost[], currency: string)
   const unpriced = new Set<string>();
   const withoutCost: { sha: string; agents: string[] }[] = [];
   let commitsWithCost = 0;
+  let commitsWithUnknownCost = 0;
 
   for (const commit of commits) {
     micros += commit.micros;
@@ -191,7 +218,8 @@ export function sumCommitCosts(commits: readonly CommitCost[], currency: string)
       foreign.set(money.currency, (foreign.get(money.currency) ?? 0n) + money.micros);
     }
     tokens = addTokens(tokens, commit.tokens);
-    if (commit.hasCostRecord) commitsWithCost++;
+    if (isCostKnown(commit)) commitsWithCost++;
+    else if (commit.hasCostRecord) commitsWithUnknownCost++;
     for (const usage of commit.models) {
       const total = models.get(usage.model) ?? {
         model: usage.model,
@@ -211,11 +239,18 @@ export function sumCommitCosts(commits: readonly CommitCost[], currency: string)
     for (const signal of commit.agentSignals) names.add(signal.agent);
     if (names.size === 0 && commit.hasCostRecord) names.add("unnamed agent");
     for (const name of names) {
-      const total = agents.get(name) ?? { agent: name, commits: 0, micros: 0n, withoutCost: 0 };
+      const total = agents.get(name) ?? {
+        agent: name,
+        commits: 0,
+        micros: 0n,
+        withoutCost: 0,
+        unknownCost: 0,
+      };
       total.commits++;
       // a commit's cost is attributed to its first named agent only, so totals add up
       if (name === [...names][0]) total.micros += commit.micros;
       if (commit.agentWithoutCost) total.withoutCost++;
+      if (commit.hasCostRecord && !isCostKnown(commit)) total.unknownCost++;
       agents.set(name, total);
     }
     if (commit.agentWithoutCost) {
@@ -239,6 +274,7 @@ export function sumCommitCosts(commits: readonly CommitCost[], currency: string)
     ),
     commitCount: commits.length,
     commitsWithCost,
+    commitsWithUnknownCost,
     agentCommitsWithoutCost: withoutCost,
     unpricedModels: [...unpriced].sort(),
   };
@@ -257,11 +293,13 @@ function plural(n: number, one: string, many = `${one}s`): string {
 function collectFindings(params: {
   totals: CostTotals;
   commits: readonly CommitCost[];
+  /** One per commit with cost trailers outside its trailer block. */
+  stray: readonly Problem[];
   value: ValueResult;
   budget: BudgetUse | undefined;
   config: VerdictConfig;
 }): Finding[] {
-  const { totals, commits, value, budget, config } = params;
+  const { totals, commits, stray, value, budget, config } = params;
   const findings: Finding[] = [];
   if (!value.ok) {
     findings.push({
@@ -316,6 +354,14 @@ function collectFindings(params: {
       problems: malformed,
     });
   }
+  if (stray.length > 0) {
+    findings.push({
+      kind: "stray-cost-trailers",
+      level: config.policy["malformed-trailers"],
+      summary: `${plural(stray.length, "commit")} with a cost trailer git does not read (outside the trailer block)`,
+      problems: [...stray],
+    });
+  }
   return findings;
 }
 
@@ -362,7 +408,15 @@ export function evaluatePullRequest(params: {
       ? ratio(statement.worth.micros, totals.micros)
       : undefined;
 
-  const findings = collectFindings({ totals, commits, value, budget, config });
+  const stray = pr.commits.flatMap((commit) => {
+    const problem = findStrayCostTrailers({
+      message: commit.message,
+      sha: commit.sha,
+      aliases: config.trailers.aliases,
+    });
+    return problem === undefined ? [] : [problem];
+  });
+  const findings = collectFindings({ totals, commits, stray, value, budget, config });
   let conclusion = worst(findings.map((f) => f.level));
   let downgradedDraft = false;
   if (pr.draft && config.drafts === "neutral" && conclusion === "failure") {

@@ -63,7 +63,65 @@ describe("cost-value check", () => {
     );
     expect(run.stdout).toContain("4 commits in main..HEAD");
     expect(run.stdout).toContain("1 agent-assisted commit recorded no cost");
-    expect(run.stdout).toContain("**not recorded**");
+    expect(run.stdout).toContain("not recorded");
+  });
+
+  it("prints plain text for a terminal: no markdown escapes, no zero-width spaces, aligned tables", async () => {
+    const args = [
+      "check",
+      "--repo",
+      repo.dir,
+      "--base",
+      "main",
+      "--body-file",
+      join(files, "pr.md"),
+    ];
+    const text = await cli(args, files);
+    expect(text.stdout).toContain("$8,000");
+    expect(text.stdout).not.toContain("\\$");
+    expect(text.stdout).not.toContain("\u200b");
+    expect(text.stdout).not.toContain("**");
+    expect(text.stdout).not.toContain("###");
+    expect(text.stdout).not.toContain("| --- |");
+    expect(text.stdout).toMatch(/\nValue\n─────\n/);
+    expect(text.stdout).toMatch(
+      /\nWhy now {2,}Checkout fails for 2% of EU card payments\. {2}PR\n/,
+    );
+    expect(text.stdout).not.toContain("\u001b[");
+
+    const markdown = await cli([...args, "--format", "markdown"], files);
+    expect(markdown.stdout).toContain("| Worth | \\$8,000 | PR |");
+    expect(markdown.stdout).toContain("### Value");
+    expect(markdown.stdout).toContain("**not recorded**");
+  });
+
+  it("colours the text only when stdout is a terminal and NO_COLOR is unset", async () => {
+    const args = [
+      "check",
+      "--repo",
+      repo.dir,
+      "--base",
+      "main",
+      "--body-file",
+      join(files, "pr.md"),
+    ];
+    const tty = await runCliCaptured(args, { cwd: files, stdoutIsTTY: true });
+    expect(tty.stdout).toContain("\u001b[33mneutral\u001b[39m");
+    expect(tty.stdout).toContain("\u001b[1m");
+    const noColor = await runCliCaptured(args, {
+      cwd: files,
+      stdoutIsTTY: true,
+      env: { NO_COLOR: "1" },
+    });
+    expect(noColor.stdout).not.toContain("\u001b[");
+    const markdown = await runCliCaptured([...args, "--format", "markdown"], {
+      cwd: files,
+      stdoutIsTTY: true,
+    });
+    expect(markdown.stdout).not.toContain("\u001b[");
+    const bad = await cli([...args, "--format", "html"], files);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--format "html" is not a format');
   });
 
   it("prints the verdict as JSON with money as decimal strings", async () => {

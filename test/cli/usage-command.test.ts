@@ -179,12 +179,14 @@ describe("cost-value usage", () => {
     });
   });
 
-  it("prints nothing and exits 0 when there was no agent work since the cut-off", async () => {
+  it("prints no trailers, says so on stderr and exits 0 when there was no agent work since the cut-off", async () => {
     for (const since of ["1m", "2026-01-01T02:00:00Z"]) {
       const run = await cli(["usage", "--since", since], repo.dir, env);
       expect(run.code).toBe(0);
       expect(run.stdout).toBe("");
-      expect(run.stderr).not.toContain("note:");
+      expect(run.stderr).toMatch(
+        /^note: no agent work found in .+ since \d{4}-\d\d-\d\dT.+Z \(--since\): nothing to record \(\d+ session log files? of claude-code and codex read; --since 2h to look further back\)$/m,
+      );
     }
   });
 
@@ -201,7 +203,11 @@ describe("cost-value usage", () => {
   it("a missing log directory is not an error", async () => {
     const empty = { HOME: mkdtempSync(join(tmpdir(), "cost-value-home-")) };
     const run = await cli(["usage"], repo.dir, empty);
-    expect(run).toEqual({ code: 0, stdout: "", stderr: "" });
+    expect(run.code).toBe(0);
+    expect(run.stdout).toBe("");
+    expect(run.stderr).toMatch(
+      /^note: no agent work found in .+ \(the last commit\): nothing to record \(no session logs of claude-code or codex found: `cost-value usage --help` says where they are read\)\n$/,
+    );
   });
 
   it("prices unknown models from --config pricing.overrides", async () => {

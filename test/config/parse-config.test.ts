@@ -137,3 +137,30 @@ describe("configuration docs", () => {
     });
   });
 });
+
+describe("unknown settings: the nearest known key", () => {
+  const messages = (text: string) => {
+    const result = parseConfigText(text);
+    return result.ok ? [] : result.problems.map((p) => `${p.path}: ${p.message}`);
+  };
+
+  it("suggests the known setting a typo is near, at any level", () => {
+    expect(messages("curency: EUR\n")).toEqual([
+      'curency: unknown setting "curency"; did you mean `currency`? (see docs/configuration.md)',
+    ]);
+    expect(messages("policy:\n  missing_value: failure\n")).toEqual([
+      'policy.missing_value: unknown setting "missing_value"; did you mean `missing-value`? (see docs/configuration.md)',
+    ]);
+    expect(messages("check_name: x\nvalue:\n  heding: Value\n").sort()).toEqual([
+      'check_name: unknown setting "check_name"; did you mean `check-name`? (see docs/configuration.md)',
+      'value.heding: unknown setting "heding"; did you mean `heading`? (see docs/configuration.md)',
+    ]);
+  });
+
+  it("suggests nothing when no setting is near", () => {
+    expect(messages("value:\n  typo: 1\n")[0]).toContain("check the spelling");
+    expect(messages("colour-scheme: dark\n")).toEqual([
+      'colour-scheme: unknown setting "colour-scheme"; check the spelling against docs/configuration.md',
+    ]);
+  });
+});

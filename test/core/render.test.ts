@@ -136,3 +136,42 @@ describe("fitWithin", () => {
     expect(bytes(oneLine)).toBeLessThanOrEqual(100);
   });
 });
+
+describe("renderCheckOutput: unknown cost is never $0", () => {
+  const unreadable = () => commit("Fix\n\nAgent-Cost: a lot\n");
+  const unpriced = () => commit("Fix\n\nAgent-Usage: acme/no-such-model input=1000 output=10\n");
+
+  it("says 'cost unknown for N commits' when no cost trailer could be read or priced", () => {
+    const out = render({ commits: [unreadable(), unpriced()] });
+    expect(out.title).toBe("Cost unknown for 2 commits · worth $8,000");
+    expect(out.title).not.toContain("$0.00");
+    expect(out.summary).toContain("| **Total** | unknown |");
+    expect(out.summary).toContain("| 0 of 2 |");
+    expect(out.summary).toContain(
+      "| Cost unknown (trailers unreadable or unpriced) | unknown |  | 2 of 2 |",
+    );
+    expect(out.text).toContain("| unknown |");
+    expect(out.summary).toContain("| unnamed agent | unknown | 2 | 0 |");
+    expect(out.summary).toContain(
+      "| Budget used | unknown (the cost of 2 commits is unknown; budget \\$300.00) |",
+    );
+    expect(out.summary).not.toContain("$0.00");
+  });
+
+  it("counts only commits whose cost was read, and names the unknown ones in the title", () => {
+    const out = render({
+      commits: [
+        commit("A\n\nAgent-Cost: 4.20 USD\n"),
+        unreadable(),
+        unpriced(),
+        commit("Plain\n"),
+        commit("Foreign\n\nAgent-Cost: 3 EUR\n"),
+      ],
+    });
+    expect(out.title).toBe(
+      "$4.20 agent spend · cost unknown for 2 commits · worth $8,000 (1,905×) · 1.4% of budget",
+    );
+    expect(out.summary).toContain("| 2 of 5 |");
+    expect(out.summary).toContain("| Budget used | 1.4% (\\$4.20 + unknown of \\$300.00) |");
+  });
+});

@@ -13,6 +13,7 @@ export interface CaptureOptions {
   env?: Readonly<Record<string, string | undefined>>;
   stdin?: string | Buffer;
   isTTY?: boolean;
+  stdoutIsTTY?: boolean;
 }
 
 /** A CliIo whose output is kept; `output()` returns what was written so far. */
@@ -31,6 +32,7 @@ export function captureIo(options: CaptureOptions): CliIo & { output: () => Omit
     cwd: options.cwd,
     env: options.env ?? {},
     ...(options.isTTY !== undefined ? { isTTY: options.isTTY } : {}),
+    ...(options.stdoutIsTTY !== undefined ? { stdoutIsTTY: options.stdoutIsTTY } : {}),
     output: () => ({ stdout, stderr }),
   };
 }
