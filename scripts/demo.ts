@@ -8,6 +8,7 @@
  * exits 0. Nothing leaves the machine. CI runs it as a smoke test.
  */
 import { pathToFileURL } from "node:url";
+import { markdownToText } from "../src/core/markdown-to-text.js";
 import { sendDelivery, startAppProcess } from "../test/helpers/app-process.js";
 import { commitsOf, FakeGitHub, type FakePullRequest } from "../test/helpers/fake-github.js";
 import { startFakeGitHubServer } from "../test/helpers/fake-github-server.js";
@@ -186,7 +187,7 @@ export async function runDemo(print: (line: string) => void = console.log): Prom
   print("\ncheck runs the app posted:");
   for (const run of checkRuns) {
     print(`\n  ${OWNER}/${REPO}#${run.number}  ${run.conclusion}  — ${run.title}`);
-    print(indent(run.summary));
+    print(indent(markdownToText(run.summary, { color: false })));
   }
   const rollup = github.mock.comments
     .filter((c) => c.body.startsWith("<!-- cost-value:rollup"))
@@ -197,7 +198,7 @@ export async function runDemo(print: (line: string) => void = console.log): Prom
       ? `\nthe milestone's rollup comment (on issue #${rollup.issue_number} "${issue?.title ?? ""}"):\n`
       : "\nno rollup comment was posted",
   );
-  if (rollup !== undefined) print(indent(rollup.body));
+  if (rollup !== undefined) print(indent(markdownToText(rollup.body, { color: false })));
   // a smoke test too (CI runs it): every PR got its check run, the milestone its rollup
   const missing = checkRuns.filter((r) => r.conclusion === "(none)").map((r) => `#${r.number}`);
   if (missing.length > 0) throw new Error(`no check run for ${missing.join(", ")}`);
