@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { DataDirLockedError, databaseOptionsFromEnv, openDatabase } from "../../src/db/database.js";
+import { startAppProcess } from "../helpers/app-process.js";
 
 describe("the PGlite data directory", () => {
   it("persists data and is guarded against a second open", async () => {
@@ -26,6 +27,26 @@ describe("the PGlite data directory", () => {
       await expect(openDatabase({ dataDir: dir })).rejects.toThrow(
         new RegExp(`in use by process ${holder.pid}.*COST_VALUE_DATA_DIR`),
       );
+    } finally {
+      holder.kill();
+    }
+  });
+
+  it("a second app on the directory exits 1 with the message and the fix, no stack trace", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "cv-pglite-"));
+    const holder = spawn(process.execPath, ["-e", "setTimeout(() => {}, 60000)"]);
+    try {
+      writeFileSync(join(dir, "cost-value.lock"), String(holder.pid));
+      const error = await startAppProcess({ env: { COST_VALUE_DATA_DIR: dir } }).then(
+        () => new Error("the second app started"),
+        (e: unknown) => e as Error,
+      );
+      expect(error.message).toContain("app process exited (1) before it was ready");
+      expect(error.message).toContain(
+        `cost-value could not start: The PGlite data directory ${dir} is in use by process ${holder.pid}.`,
+      );
+      expect(error.message).toContain("set COST_VALUE_DATA_DIR to another directory");
+      expect(error.message).not.toMatch(/^\s+at /m);
     } finally {
       holder.kill();
     }
