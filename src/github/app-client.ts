@@ -7,6 +7,7 @@
  * first use. Both carry the app's retry policy (`resilience.ts`). The key and the tokens are never
  * printed: errors name the variable to set, not its value.
  */
+import { join } from "node:path";
 import { getPrivateKey } from "@probot/get-private-key";
 import type { ProbotOctokit } from "probot";
 import { CostValueOctokit } from "./octokit.js";
@@ -40,7 +41,7 @@ export function appCredentialsFromEnv(
   const rawId = env.APP_ID?.trim() ?? "";
   if (rawId === "") {
     throw new AppCredentialsError(
-      `APP_ID is not set. Set it to the App ID shown in ${WHERE}, e.g. APP_ID=123456, as for the app itself.`,
+      `APP_ID is not set (neither in the environment nor in ${join(cwd, ".env")}). Set it to the App ID shown in ${WHERE}, e.g. APP_ID=123456 in .env, as for the app itself.`,
     );
   }
   const appId = Number(rawId);
