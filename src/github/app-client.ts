@@ -11,7 +11,12 @@ import { join } from "node:path";
 import { getPrivateKey } from "@probot/get-private-key";
 import type { ProbotOctokit } from "probot";
 import { CostValueOctokit } from "./octokit.js";
-import { applyResilience, DEFAULT_RETRY_POLICY, type RetryPolicy } from "./resilience.js";
+import {
+  applyResilience,
+  DEFAULT_RETRY_POLICY,
+  networkFailure,
+  type RetryPolicy,
+} from "./resilience.js";
 
 export type AppOctokit = InstanceType<typeof ProbotOctokit>;
 
@@ -185,6 +190,15 @@ export function describeGitHubError(error: unknown): string {
       .replace(/\s+/g, " ")
       .trim();
   let message = oneLine(e?.message ?? error);
+  // no HTTP answer (DNS, refused, reset): Octokit's status 500 on it is not GitHub's
+  const unreachable = networkFailure(error);
+  if (unreachable !== undefined) {
+    return (
+      message.includes(unreachable) && message.startsWith("GitHub")
+        ? message
+        : `GitHub could not be reached: ${unreachable}`
+    ).slice(0, 400);
+  }
   if (typeof e?.status === "number" && !message.includes(String(e.status))) {
     message = `HTTP ${e.status}: ${message}`;
   }

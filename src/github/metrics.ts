@@ -35,7 +35,7 @@ export class Metrics {
     });
     this.#apiCalls = new client.Counter({
       name: "cost_value_github_api_calls_total",
-      help: "GitHub API requests (each attempt), by outcome: ok, rate-limited, server-error, timeout, client-error",
+      help: "GitHub API requests (each attempt), by outcome: ok, rate-limited, server-error, timeout, network-error (no HTTP answer: DNS, connection refused or reset), client-error",
       labelNames: ["outcome"],
       registers,
     });
