@@ -3,7 +3,9 @@
  * (`GET /readyz` 200, or `GET /ping` 200 when the app has no /readyz): on PostgreSQL (a fresh
  * database, migrated at start-up, and the same database again) and on PGlite (a fresh data
  * directory, initdb included, and an existing one). Baseline: the start-up of a bare Node HTTP
- * server on this machine, measured in the same run.
+ * server on this machine, measured in the same run. Memory: RSS at ready, and the peak RSS of the
+ * server process until then (VmHWM): a fresh PGlite directory peaks far above where it settles
+ * (initdb runs in a second WASM instance inside the process).
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { availableParallelism, loadavg, tmpdir } from "node:os";
@@ -25,6 +27,8 @@ interface Start {
   ms: number;
   endpoint: "readyz" | "ping";
   rssMb: number;
+  /** The process's peak RSS from spawn to ready (VmHWM). */
+  peakMb: number;
 }
 
 async function startOnce(env: Record<string, string>, cwd: string): Promise<Start> {
@@ -34,7 +38,13 @@ async function startOnce(env: Record<string, string>, cwd: string): Promise<Star
   try {
     const endpoint = await waitReady(port, server.alive);
     const ms = performance.now() - begin;
-    return { ms, endpoint, rssMb: procMemory(server.pid)?.rssMb ?? Number.NaN };
+    const memory = procMemory(server.pid);
+    return {
+      ms,
+      endpoint,
+      rssMb: memory?.rssMb ?? Number.NaN,
+      peakMb: memory?.peakMb ?? Number.NaN,
+    };
   } catch (error) {
     throw new Error(`start-up failed: ${(error as Error).message}\n${server.output()}`);
   } finally {
@@ -101,6 +111,13 @@ export async function run(ctx: BenchContext): Promise<void> {
       value: median(starts.map((s) => s.rssMb)),
       unit: "MB",
     });
+    const peaks = starts.map((s) => s.peakMb);
+    record({
+      name: `${label}: peak RSS during start-up`,
+      value: median(peaks),
+      unit: "MB",
+      note: `VmHWM of the server process at ready; median, ${spread(peaks)}`,
+    });
   };
 
   if (ctx.databaseUrl !== undefined) {
@@ -133,7 +150,11 @@ export async function run(ctx: BenchContext): Promise<void> {
   for (let i = 0; i < existingPgliteRuns; i++) {
     existing.push(await startOnce({ ...base, COST_VALUE_DATA_DIR: kept }, cwd));
   }
-  report("PGlite, fresh data directory", fresh, "initdb in WASM and migrations at start");
+  report(
+    "PGlite, fresh data directory",
+    fresh,
+    "initdb (in a child process) and migrations at start",
+  );
   report("PGlite, existing data directory", existing, "already migrated; stopped with SIGINT");
 
   rmSync(cwd, { recursive: true, force: true });

@@ -5,6 +5,7 @@
 import { readFileSync } from "node:fs";
 import { Command, CommanderError } from "commander";
 import { runCheckCommand } from "./check-command.js";
+import { withDotEnv } from "./dot-env.js";
 import { runHookInstallCommand, runHookUninstallCommand } from "./hook-command.js";
 import { runInitCommand } from "./init-command.js";
 import { type CliIo, EXIT } from "./io.js";
@@ -21,6 +22,16 @@ const VERSION = (
     version: string;
   }
 ).version;
+
+/** Commands that act as the app or on its database see its `.env` too (see dot-env.ts). */
+async function asTheApp(io: CliIo, command: (io: CliIo) => Promise<number>): Promise<number> {
+  const app = withDotEnv(io);
+  if (!app.ok) {
+    io.stderr(`cost-value: ${app.problem}\n`);
+    return EXIT.usage;
+  }
+  return command(app.io);
+}
 
 function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
   const program = new Command("cost-value")
@@ -110,7 +121,7 @@ Examples:
   COST_VALUE_DATA_DIR=/var/lib/cost-value npx cost-value migrate`,
     )
     .action(async () => {
-      setExit(await runMigrateCommand(io));
+      setExit(await asTheApp(io, (appIo) => runMigrateCommand(appIo)));
     });
 
   program
@@ -130,7 +141,7 @@ Examples:
   DATABASE_URL=postgres://user@db/cost_value npx cost-value rollup --repo acme/shop --milestone "Checkout v2"`,
     )
     .action(async (options: { repo: string; milestone: string; currency?: string }) => {
-      setExit(await runRollupCommand(options, io));
+      setExit(await asTheApp(io, (appIo) => runRollupCommand(options, appIo)));
     });
 
   program
@@ -154,8 +165,9 @@ Examples:
       "after",
       `
 Reads APP_ID and PRIVATE_KEY (or PRIVATE_KEY_PATH), and GHE_HOST for GitHub Enterprise Server, like
-the app. An event already delivered successfully after its failure is skipped, so running it again
-(e.g. every 15 minutes from cron) redelivers nothing twice. Exit 1 when a redelivery request failed.
+the app: from the environment, else from .env in the current directory. An event already delivered
+successfully after its failure is skipped, so running it again (e.g. every 15 minutes from cron)
+redelivers nothing twice. Exit 1 when a redelivery request failed.
 Docs: docs/operations.md
 Examples:
   npx cost-value redeliver --dry-run
@@ -163,7 +175,7 @@ Examples:
   npx cost-value redeliver --since 2026-01-31T09:00:00Z --json`,
     )
     .action(async (options: RedeliverOptions) => {
-      setExit(await runRedeliverCommand(options, io));
+      setExit(await asTheApp(io, (appIo) => runRedeliverCommand(options, appIo)));
     });
 
   program
@@ -178,9 +190,9 @@ Examples:
     .addHelpText(
       "after",
       `
-Reads APP_ID and PRIVATE_KEY (or PRIVATE_KEY_PATH) like the app, and its database (DATABASE_URL,
-else the PGlite directory COST_VALUE_DATA_DIR, which the running app holds: use PostgreSQL to
-reconcile while it runs). Check runs are updated in place, never duplicated; running it again
+Reads APP_ID and PRIVATE_KEY (or PRIVATE_KEY_PATH) like the app (the environment, else .env in the
+current directory), and its database (DATABASE_URL, else the PGlite directory COST_VALUE_DATA_DIR,
+which the running app holds: use PostgreSQL to reconcile while it runs). Check runs are updated in place, never duplicated; running it again
 creates nothing new. Exit 1 when a pull request, repository or installation failed.
 Docs: docs/operations.md
 Examples:
@@ -189,7 +201,7 @@ Examples:
   DATABASE_URL=postgres://user@db/cost_value npx cost-value reconcile --installation 123456`,
     )
     .action(async (options: ReconcileOptions) => {
-      setExit(await runReconcileCommand(options, io));
+      setExit(await asTheApp(io, (appIo) => runReconcileCommand(options, appIo)));
     });
 
   const hook = program

@@ -9,6 +9,7 @@ import { join, resolve } from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import { createPgConfig } from "@electric-sql/pglite/node-postgres";
 import pg from "pg";
+import { initializeDataDir } from "./pglite-initdb.js";
 
 export interface Database {
   readonly pool: pg.Pool;
@@ -100,6 +101,8 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   const location = inMemory ? dataDir : resolve(dataDir);
   const unlock = inMemory ? () => undefined : lockDataDir(location);
   try {
+    // a fresh directory: initdb in a child process, so its memory is not kept by the app's
+    if (!inMemory) await initializeDataDir(location);
     const pglite = new PGlite(inMemory ? dataDir : location);
     await pglite.waitReady;
     const pool = new pg.Pool({ ...createPgConfig(pglite), max: 1 } as pg.PoolConfig);

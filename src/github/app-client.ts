@@ -7,10 +7,16 @@
  * first use. Both carry the app's retry policy (`resilience.ts`). The key and the tokens are never
  * printed: errors name the variable to set, not its value.
  */
+import { join } from "node:path";
 import { getPrivateKey } from "@probot/get-private-key";
 import type { ProbotOctokit } from "probot";
 import { CostValueOctokit } from "./octokit.js";
-import { applyResilience, DEFAULT_RETRY_POLICY, type RetryPolicy } from "./resilience.js";
+import {
+  applyResilience,
+  DEFAULT_RETRY_POLICY,
+  networkFailure,
+  type RetryPolicy,
+} from "./resilience.js";
 
 export type AppOctokit = InstanceType<typeof ProbotOctokit>;
 
@@ -40,7 +46,7 @@ export function appCredentialsFromEnv(
   const rawId = env.APP_ID?.trim() ?? "";
   if (rawId === "") {
     throw new AppCredentialsError(
-      `APP_ID is not set. Set it to the App ID shown in ${WHERE}, e.g. APP_ID=123456, as for the app itself.`,
+      `APP_ID is not set (neither in the environment nor in ${join(cwd, ".env")}). Set it to the App ID shown in ${WHERE}, e.g. APP_ID=123456 in .env, as for the app itself.`,
     );
   }
   const appId = Number(rawId);
@@ -184,6 +190,15 @@ export function describeGitHubError(error: unknown): string {
       .replace(/\s+/g, " ")
       .trim();
   let message = oneLine(e?.message ?? error);
+  // no HTTP answer (DNS, refused, reset): Octokit's status 500 on it is not GitHub's
+  const unreachable = networkFailure(error);
+  if (unreachable !== undefined) {
+    return (
+      message.includes(unreachable) && message.startsWith("GitHub")
+        ? message
+        : `GitHub could not be reached: ${unreachable}`
+    ).slice(0, 400);
+  }
   if (typeof e?.status === "number" && !message.includes(String(e.status))) {
     message = `HTTP ${e.status}: ${message}`;
   }

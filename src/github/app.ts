@@ -22,6 +22,7 @@ import {
   LeaseLostError,
   type QueueSettings,
 } from "./evaluation-queue.js";
+import { boundedPayload, logFailure, markLogged, PAYLOAD_LOG_LIMIT } from "./failure-log.js";
 import { operatorRoutes } from "./http-routes.js";
 import { registerLedgerEvents } from "./ledger-events.js";
 import { Lifecycle, ShuttingDownError } from "./lifecycle.js";
@@ -137,7 +138,23 @@ function instrumented(
       } catch (error) {
         const rejected = error instanceof ShuttingDownError;
         deps.metrics.delivery(event, rejected ? "rejected" : "failed");
-        if (rejected) context.log.warn({ event }, error.message);
+        // the one line of this failure (unless the evaluation logged it with its PR already);
+        // Probot and the webhooks middleware log it again: createLog drops those
+        if (rejected) {
+          context.log.warn({ event, delivery: context.id }, error.message);
+          markLogged(error);
+        } else {
+          logFailure(
+            context.log,
+            error,
+            { event, delivery: context.id },
+            "cost-value: delivery failed",
+          );
+          context.log.debug(
+            { event, delivery: context.id, payload: boundedPayload(context.payload) },
+            `cost-value: payload of the failed delivery (at most ${PAYLOAD_LOG_LIMIT} characters)`,
+          );
+        }
         throw error;
       }
     };
@@ -313,8 +330,10 @@ export function createCostValueApp(options: CostValueOptions = {}): ApplicationF
         );
       } else {
         if (isDatabaseError(outcome.error)) metrics.databaseError();
-        log.error(
-          { err: outcome.error, pr: where, requests: outcome.requests },
+        logFailure(
+          log,
+          outcome.error,
+          { pr: where, requests: outcome.requests },
           "cost-value: evaluation failed",
         );
       }

@@ -386,6 +386,9 @@ function existing(
 }
 
 function describeError(error: unknown): string {
+  if ((error as { reason?: unknown }).reason === "network") {
+    return "GitHub could not be reached while the PR was being read";
+  }
   const status = (error as { status?: unknown }).status;
   if (status === 403 || status === 429) return `GitHub's rate limit was reached (HTTP ${status})`;
   if (typeof status === "number")

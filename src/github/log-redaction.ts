@@ -13,6 +13,7 @@
 import { getPrivateKey } from "@probot/get-private-key";
 import { getTransformStream } from "@probot/pino";
 import { type DestinationStream, type Logger, type LoggerOptions, pino } from "pino";
+import { summarizeEvent, wasLogged } from "./failure-log.js";
 
 export const REDACTED = "[REDACTED]";
 
@@ -198,20 +199,78 @@ export function redactionOptions(
 }
 
 /**
+ * Errors in log records: a webhook event inside one (Probot and @octokit/webhooks attach the
+ * delivery to a handler's error) is shown by id and name, never with its payload.
+ */
+export function serializeError(error: unknown): unknown {
+  const out = pino.stdSerializers.err(error as Error) as unknown;
+  if (out === error || typeof out !== "object" || out === null) return out;
+  const trim = (record: Record<string, unknown>): void => {
+    if (record.event !== undefined) record.event = summarizeEvent(record.event);
+    if (Array.isArray(record.aggregateErrors)) {
+      for (const inner of record.aggregateErrors) {
+        if (typeof inner === "object" && inner !== null) trim(inner as Record<string, unknown>);
+      }
+    }
+  };
+  trim(out as Record<string, unknown>);
+  return out;
+}
+
+/** pino-http's stand-in error for a 5xx answer: its stack only points into pino-http. */
+function isHttpStandIn(error: unknown): boolean {
+  return error instanceof Error && /^failed with status code \d{3}$/.test(error.message);
+}
+
+/**
+ * The pino options that log each failure once and without payloads (see failure-log.ts): the
+ * error serializer above; records of an error the app has logged already are dropped; the access
+ * line of a 5xx answer keeps its status and time, not pino-http's stand-in error and its stack.
+ */
+export function failureLogOptions(): Pick<LoggerOptions, "serializers" | "hooks"> {
+  return {
+    serializers: { err: serializeError },
+    hooks: {
+      logMethod(args, method) {
+        const first = args[0] as unknown;
+        const error =
+          first instanceof Error
+            ? first
+            : typeof first === "object" && first !== null
+              ? (first as { err?: unknown }).err
+              : undefined;
+        if (error !== undefined && wasLogged(error)) return;
+        if (!(first instanceof Error) && isHttpStandIn(error)) {
+          const { err: _standIn, ...rest } = first as Record<string, unknown>;
+          method.apply(this, [rest, ...args.slice(1)] as typeof args);
+          return;
+        }
+        method.apply(this, args);
+      },
+    },
+  };
+}
+
+/**
  * Probot's logger (the same options and output format as Probot's own `getLog` reading the same
  * variables: LOG_LEVEL, LOG_FORMAT, NODE_ENV, LOG_LEVEL_IN_STRING, LOG_MESSAGE_KEY, SENTRY_DSN)
- * with the redaction above. Pass it to Probot's `run(app, { log })`. `destination` replaces the
- * formatted standard output (tests read the JSON lines).
+ * with the redaction above, and each failure logged once without payloads. Pass it to Probot's
+ * `run(app, { log })`. `destination` replaces the formatted standard output (tests read the JSON
+ * lines).
  */
 export async function createLog(
   env: Readonly<Record<string, string | undefined>>,
   destination?: DestinationStream,
 ): Promise<Logger> {
+  const redaction = redactionOptions(env);
+  const failures = failureLogOptions();
   const options: LoggerOptions = {
     level: env.LOG_LEVEL || "info",
     name: "probot",
     messageKey: env.LOG_MESSAGE_KEY || "msg",
-    ...redactionOptions(env),
+    redact: redaction.redact,
+    serializers: failures.serializers,
+    hooks: { ...redaction.hooks, ...failures.hooks },
   };
   if (destination !== undefined) return pino(options, destination);
   const logFormat =

@@ -13,6 +13,7 @@ export class Metrics {
   readonly #evaluation: client.Histogram<"outcome">;
   readonly #apiCalls: client.Counter<"outcome">;
   readonly #rateLimit: client.Gauge;
+  #rateLimitReported = false;
   readonly #limiterWait: client.Histogram;
   readonly #dbErrors: client.Counter;
   #pendingCount: (() => Promise<number>) | undefined;
@@ -34,14 +35,16 @@ export class Metrics {
     });
     this.#apiCalls = new client.Counter({
       name: "cost_value_github_api_calls_total",
-      help: "GitHub API requests (each attempt), by outcome: ok, rate-limited, server-error, timeout, client-error",
+      help: "GitHub API requests (each attempt), by outcome: ok, rate-limited, server-error, timeout, network-error (no HTTP answer: DNS, connection refused or reset), client-error",
       labelNames: ["outcome"],
       registers,
     });
+    // registered on the first response that carries x-ratelimit-remaining: an unlabelled gauge
+    // reads 0 until set, and 0 before any request looks like an exhausted limit (and fires alerts)
     this.#rateLimit = new client.Gauge({
       name: "cost_value_github_rate_limit_remaining",
-      help: "x-ratelimit-remaining of the last GitHub response that carried it",
-      registers,
+      help: "x-ratelimit-remaining of the last GitHub response that carried it (absent until one did)",
+      registers: [],
     });
     this.#limiterWait = new client.Histogram({
       name: "cost_value_github_limiter_wait_seconds",
@@ -84,7 +87,13 @@ export class Metrics {
 
   apiCall(outcome: CallOutcome, rateLimitRemaining?: number, queuedMs?: number): void {
     this.#apiCalls.inc({ outcome });
-    if (rateLimitRemaining !== undefined) this.#rateLimit.set(rateLimitRemaining);
+    if (rateLimitRemaining !== undefined) {
+      if (!this.#rateLimitReported) {
+        this.registry.registerMetric(this.#rateLimit);
+        this.#rateLimitReported = true;
+      }
+      this.#rateLimit.set(rateLimitRemaining);
+    }
     if (queuedMs !== undefined) this.#limiterWait.observe(queuedMs / 1000);
   }
 

@@ -60,7 +60,13 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = {
   now: () => Date.now(),
 };
 
-export type CallOutcome = "ok" | "rate-limited" | "server-error" | "timeout" | "client-error";
+export type CallOutcome =
+  | "ok"
+  | "rate-limited"
+  | "server-error"
+  | "timeout"
+  | "network-error"
+  | "client-error";
 
 export interface ApiObserver {
   /** Every attempt, with its outcome and the rate limit GitHub reported (when it did). */
@@ -82,7 +88,7 @@ export class GitHubUnavailableError extends Error {
   constructor(
     message: string,
     readonly status: number | undefined,
-    readonly reason: "rate-limited" | "server-error" | "timeout",
+    readonly reason: "rate-limited" | "server-error" | "timeout" | "network",
     /** When a rate limit lifts (ms since epoch), if GitHub said. */
     readonly retryAt?: number,
     options?: { cause: unknown },
@@ -116,8 +122,34 @@ function header(error: HttpError, name: string): string | undefined {
 
 export type Fault =
   | { kind: "rate-limit"; waitMs: number | undefined }
-  | { kind: "transient"; reason: "server-error" | "timeout" }
+  | { kind: "transient"; reason: "server-error" | "timeout" | "network" }
   | { kind: "permanent" };
+
+const NETWORK_CODE = /^(E[A-Z]{2,20}|UND_ERR_[A-Z_]{1,40})$/;
+
+/**
+ * The cause of a request that never got an HTTP answer, as Node reported it
+ * (`ENOTFOUND api.github.com`, `ECONNREFUSED 127.0.0.1:443`), or undefined. Octokit wraps such
+ * failures in a RequestError with status 500 and no response: that 500 was never sent by GitHub.
+ */
+export function networkFailure(error: unknown): string | undefined {
+  if ((error as HttpError | undefined)?.response !== undefined) return undefined;
+  let current: unknown = error;
+  for (let depth = 0; depth < 6 && current !== null && typeof current === "object"; depth++) {
+    const e = current as { code?: unknown; hostname?: unknown; address?: unknown; port?: unknown };
+    if (typeof e.code === "string" && NETWORK_CODE.test(e.code)) {
+      const where =
+        typeof e.hostname === "string"
+          ? e.hostname
+          : typeof e.address === "string"
+            ? `${e.address}${typeof e.port === "number" ? `:${e.port}` : ""}`
+            : undefined;
+      return where !== undefined ? `${e.code} ${where}` : e.code;
+    }
+    current = (current as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
 
 /** What kind of failure an Octokit error is (pure: exported for tests). */
 export function classify(error: unknown, nowMs: number): Fault {
@@ -152,6 +184,7 @@ export function classify(error: unknown, nowMs: number): Fault {
   ) {
     return { kind: "transient", reason: "timeout" };
   }
+  if (networkFailure(error) !== undefined) return { kind: "transient", reason: "network" };
   if (status === undefined || status >= 500 || status === 0) {
     // network errors surface without a status (or as Octokit's 500 "fetch failed")
     if (status === undefined && e.errors !== undefined) return { kind: "permanent" };
@@ -367,13 +400,17 @@ export function applyResilience(
       }
       const { error, fault, wait } = result;
       const e = error as HttpError;
-      const status = typeof e.status === "number" ? e.status : undefined;
+      // a network failure got no HTTP answer: Octokit's 500 on it is not GitHub's status
+      const answered = !(fault.kind === "transient" && fault.reason === "network");
+      const status = answered && typeof e.status === "number" ? e.status : undefined;
       const remaining = rateLimitRemaining(e.response?.headers);
       const outcome: CallOutcome =
         fault.kind === "rate-limit"
           ? "rate-limited"
           : fault.kind === "transient"
-            ? fault.reason
+            ? fault.reason === "network"
+              ? "network-error"
+              : fault.reason
             : "client-error";
       const report = (retryInMs?: number) =>
         observer.onAttempt?.({
@@ -432,6 +469,16 @@ function unavailable(
       status,
       "rate-limited",
       retryAt,
+      { cause },
+    );
+  }
+  if (fault.reason === "network") {
+    // no HTTP answer at all: the status Octokit put on it (500) is not GitHub's
+    return new GitHubUnavailableError(
+      `GitHub could not be reached: ${networkFailure(cause) ?? "network error"} (${route}, ${tries})`,
+      undefined,
+      "network",
+      undefined,
       { cause },
     );
   }

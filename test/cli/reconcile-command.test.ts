@@ -4,7 +4,7 @@
  * per installation token, GraphQL by a FakeGitHub and check runs, issues and comments by the
  * GitHubMock. Runs on PGlite, or on PostgreSQL when DATABASE_URL is set.
  */
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import nock from "nock";
@@ -577,6 +577,13 @@ describe("cost-value reconcile", () => {
     });
     expect(noKey.code).toBe(2);
     expect(noKey.stderr).toContain("PRIVATE_KEY is not set");
+    // APP_ID from .env in the working directory, like the app
+    const dotEnvOnly = mkdtempSync(join(tmpdir(), "cv-reconcile-dotenv-"));
+    writeFileSync(join(dotEnvOnly, ".env"), "APP_ID=1001\n");
+    const fromDotEnv = await runCliCaptured(["reconcile"], { cwd: dotEnvOnly, env: {} });
+    expect(fromDotEnv.code).toBe(2);
+    expect(fromDotEnv.stderr).not.toContain("APP_ID is not set");
+    expect(fromDotEnv.stderr).toContain("PRIVATE_KEY is not set");
     expect(github.checkRuns).toEqual([]);
   });
 

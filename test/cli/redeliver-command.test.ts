@@ -277,6 +277,30 @@ describe("cost-value redeliver", () => {
     expect(printed).not.toMatch(/bearer|ghs_/i);
   });
 
+  it("reads APP_ID and the key from .env in the working directory, as the app does; the environment wins", async () => {
+    const now = new Date();
+    const a = delivery("guid-dotenv", 1, 503, {}, now);
+    serveDeliveries([a]);
+    const dir = mkdtempSync(join(tmpdir(), "cv-redeliver-dotenv-"));
+    writeFileSync(join(dir, "app.pem"), privateKey);
+    writeFileSync(
+      join(dir, ".env"),
+      `# as Probot's set-up writes it\nAPP_ID=${APP_ID}\nPRIVATE_KEY_PATH=app.pem\nWEBHOOK_SECRET=x\n`,
+    );
+    const run = await runCliCaptured(["redeliver"], { cwd: dir, env: {} });
+    expect(run).toMatchObject({ code: 0, stderr: "" });
+    expect(seen.posts).toEqual([a.id]);
+    // a variable set in the environment is not replaced by the file's
+    const overridden = await runCliCaptured(["redeliver"], {
+      cwd: dir,
+      env: { APP_ID: "not-a-number" },
+    });
+    expect(overridden.code).toBe(2);
+    expect(overridden.stderr).toContain(
+      "APP_ID must be the app's numeric App ID (shown in the GitHub App's settings (Settings → Developer settings → GitHub Apps → cost-value)), not \"not-a-number\"",
+    );
+  });
+
   it("names the missing variable and how to set it", async () => {
     const empty = mkdtempSync(join(tmpdir(), "cv-redeliver-empty-"));
     const noId = await runCliCaptured(["redeliver"], {
@@ -285,7 +309,7 @@ describe("cost-value redeliver", () => {
     });
     expect(noId.code).toBe(2);
     expect(noId.stderr).toContain(
-      "APP_ID is not set. Set it to the App ID shown in the GitHub App's settings",
+      `APP_ID is not set (neither in the environment nor in ${join(empty, ".env")}). Set it to the App ID shown in the GitHub App's settings`,
     );
     const badId = await runCliCaptured(["redeliver"], {
       cwd: empty,

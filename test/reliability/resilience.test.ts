@@ -5,6 +5,7 @@
  */
 import { ProbotOctokit } from "probot";
 import { describe, expect, it } from "vitest";
+import { describeGitHubError } from "../../src/github/app-client.js";
 import { attachPacer, Pacer } from "../../src/github/pacing.js";
 import {
   applyResilience,
@@ -13,6 +14,7 @@ import {
   GitHubUnavailableError,
   guardWrites,
   isUncertainWrite,
+  networkFailure,
   type RetryPolicy,
 } from "../../src/github/resilience.js";
 
@@ -219,6 +221,66 @@ describe("the retry policy", () => {
     }
     expect(classify({ status: 503 }, 0).kind).toBe("transient");
     expect(classify({ status: 401 }, 0).kind).toBe("permanent");
+  });
+
+  it("tells a request that got no HTTP answer (DNS, refused) from GitHub's 500", () => {
+    // what @octokit/request throws when fetch fails: status 500, no response, the cause inside
+    const dns = Object.assign(new Error("getaddrinfo ENOTFOUND api.github.com"), {
+      code: "ENOTFOUND",
+      hostname: "api.github.com",
+    });
+    const octokitError = Object.assign(new Error("getaddrinfo ENOTFOUND api.github.com"), {
+      status: 500,
+      cause: new TypeError("fetch failed", { cause: dns }),
+    });
+    expect(classify(octokitError, 0)).toEqual({ kind: "transient", reason: "network" });
+    expect(networkFailure(octokitError)).toBe("ENOTFOUND api.github.com");
+    // the CLI's one-line description (redeliver, reconcile) says so too, not "HTTP 500"
+    expect(describeGitHubError(octokitError)).toBe(
+      "GitHub could not be reached: ENOTFOUND api.github.com",
+    );
+    const refused = Object.assign(new Error("connect ECONNREFUSED"), {
+      code: "ECONNREFUSED",
+      address: "10.0.0.1",
+      port: 443,
+    });
+    expect(networkFailure({ status: 500, cause: refused })).toBe("ECONNREFUSED 10.0.0.1:443");
+    // GitHub's own 500 has a response: a server error
+    expect(classify({ status: 500, response: { headers: {}, data: {} } }, 0)).toEqual({
+      kind: "transient",
+      reason: "server-error",
+    });
+  });
+
+  it("gives up on an unreachable GitHub naming the cause, never an HTTP status", async () => {
+    const attempts: string[] = [];
+    const octokit = new ProbotOctokit({ auth: "test" });
+    applyResilience(
+      octokit,
+      { ...DEFAULT_RETRY_POLICY, sleep: async () => {} },
+      { onAttempt: (a) => attempts.push(`${a.outcome} ${a.status ?? "-"}`) },
+    );
+    const dns = Object.assign(new Error("getaddrinfo ENOTFOUND api.github.com"), {
+      code: "ENOTFOUND",
+      hostname: "api.github.com",
+    });
+    const error = await octokit
+      .request("GET /repos/{owner}/{repo}", {
+        owner: "o",
+        repo: "r",
+        request: {
+          fetch: async () => {
+            throw new TypeError("fetch failed", { cause: dns });
+          },
+        },
+      })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(GitHubUnavailableError);
+    expect((error as GitHubUnavailableError).message).toBe(
+      "GitHub could not be reached: ENOTFOUND api.github.com (GET /repos/{owner}/{repo}, 4 attempts)",
+    );
+    expect((error as GitHubUnavailableError).status).toBeUndefined();
+    expect(attempts).toEqual(Array(4).fill("network-error -"));
   });
 });
 
