@@ -1,0 +1,78 @@
+/**
+ * What the process tests share: the app as a real OS process (`src/server.ts`, what `npm start`
+ * runs) against a fake GitHub on 127.0.0.1, PRs with cost trailers in one milestone. Importing it
+ * registers an afterEach that kills the processes and closes the servers a test started.
+ */
+import { afterEach } from "vitest";
+import { type AppProcess, startAppProcess } from "../helpers/app-process.js";
+import { commitsOf, FakeGitHub, type FakePullRequest } from "../helpers/fake-github.js";
+import { type FakeGitHubServer, startFakeGitHubServer } from "../helpers/fake-github-server.js";
+import { APP_ID } from "../helpers/probot.js";
+import { pullRequestPayload } from "../helpers/webhook-payloads.js";
+
+export const MILESTONE = {
+  number: 3,
+  title: "Checkout v2",
+  state: "OPEN" as const,
+  description: "Budget: $1,000\n",
+};
+
+export const processes: AppProcess[] = [];
+const servers: FakeGitHubServer[] = [];
+afterEach(async () => {
+  for (const p of processes) p.kill("SIGKILL");
+  await Promise.all(processes.map((p) => p.exited));
+  for (const s of servers) await s.close();
+  processes.length = 0;
+  servers.length = 0;
+});
+
+export function addPr(fake: FakeGitHub, number: number, cents = 250): FakePullRequest {
+  const commits = commitsOf(2, (i) => `Work ${i}\n\nAgent-Cost: ${(cents / 100).toFixed(2)} USD\n`);
+  return fake.addPullRequest({
+    owner: "acme",
+    repo: "shop",
+    number,
+    title: `PR ${number}`,
+    body: `## Value\nIssue: #${1000 + number}\nType: defect\nWorth: $8,000\nBudget: $30\n`,
+    headSha: commits.at(-1)?.sha ?? "",
+    commits,
+    closingIssues: [{ number: 1000 + number }],
+    milestone: MILESTONE,
+  });
+}
+
+export const payloadOf = (pr: FakePullRequest, action = "opened") =>
+  pullRequestPayload(action, {
+    owner: "acme",
+    repo: "shop",
+    repoId: 77,
+    number: pr.number,
+    headSha: pr.headSha,
+    body: pr.body,
+  });
+
+export async function fakeGitHub(): Promise<{ fake: FakeGitHub; github: FakeGitHubServer }> {
+  const fake = new FakeGitHub().addRepo("acme", "shop", {}, 77);
+  const github = await startFakeGitHubServer({ fake, appId: APP_ID });
+  servers.push(github);
+  return { fake, github };
+}
+
+export async function start(
+  github: FakeGitHubServer,
+  env: Record<string, string>,
+): Promise<AppProcess> {
+  const app = await startAppProcess({
+    github: github.url,
+    appId: APP_ID,
+    readyPath: "/readyz",
+    timeoutMs: 60_000,
+    env: { NODE_ENV: "production", LOG_LEVEL: "info", ...env },
+  });
+  processes.push(app);
+  return app;
+}
+
+export const checkRunsOf = (github: FakeGitHubServer, pr: FakePullRequest) =>
+  github.mock.checkRuns.filter((r) => r.writes[0]?.external_id === `pr:${pr.number}`);
