@@ -427,8 +427,9 @@ export class MarkdownLines {
     const indent = this.indent(i);
     const stripped = this.#strippedText(i);
     if (stripped !== undefined) return indent < stripped.length ? stripped.charCodeAt(indent) : -1;
-    const at = (this.#start[i] as number) + indent;
-    return at < this.#endOf(i) ? this.#body.charCodeAt(at) : -1;
+    // the indent stops at the line's end at the latest, where a CR, an LF or the body's end is
+    const c = this.#body.charCodeAt((this.#start[i] as number) + indent);
+    return c === LF || c === CR || Number.isNaN(c) ? -1 : c;
   }
 
   /** Where line `i`'s text ends: before its line break (CR, LF or CRLF), or at the body's end. */

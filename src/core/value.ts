@@ -803,9 +803,19 @@ export const MAX_SECTION_LINES = 1_000;
 
 /** Could line `i` be `Key: value`? First character and a colon early on, without slicing it all. */
 function mayBeField(doc: MarkdownLines, i: number): boolean {
+  // ASCII letter or digit, `-`, `*`, `+` or `_` (char codes: no string per line)
   const first = doc.first(i);
-  const c = String.fromCharCode(first);
-  if (!(isLetter(c) || isDigit(c) || c === "-" || c === "*" || c === "+" || c === "_"))
+  const letter = first | 0x20;
+  if (
+    !(
+      (letter >= 97 && letter <= 122) ||
+      (first >= 48 && first <= 57) ||
+      first === 45 ||
+      first === 42 ||
+      first === 43 ||
+      first === 95
+    )
+  )
     return false;
   return doc.head(i, doc.indent(i) + MAX_KEY_CHARS + 16).includes(":");
 }
