@@ -88,7 +88,7 @@ class CodeUnits {
 const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 /** The string of these UTF-16 code units, exactly (lone surrogates included). */
-function decodeUnits(units: Uint16Array): string {
+export function decodeUnits(units: Uint16Array): string {
   // a Buffer costs more than the copy for short output (code spans of `escapeWithCode`)
   if (units.length <= 256) return String.fromCharCode.apply(null, units as unknown as number[]);
   if (LITTLE_ENDIAN)
