@@ -338,7 +338,7 @@ export class MarkdownLines {
       const s = this.#start[i] as number;
       const e = this.#endOf(i);
       if (fence !== undefined) {
-        this.#flags[i] |= CODE_LINE;
+        this.#flags[i] = (this.#flags[i] as number) | CODE_LINE;
         this.#measure(i, undefined);
         const first = this.first(i);
         if (first === fence.char.charCodeAt(0) && closesFence(body.slice(s, e), fence)) {
@@ -374,10 +374,10 @@ export class MarkdownLines {
           }
         }
         if (!inComment && p < e) text += body.slice(p, e);
-        if (text === "") this.#flags[i] |= BLANK_LINE;
+        if (text === "") this.#flags[i] = (this.#flags[i] as number) | BLANK_LINE;
         else {
           this.#stripped.set(i, text);
-          this.#flags[i] |= STRIPPED_LINE;
+          this.#flags[i] = (this.#flags[i] as number) | STRIPPED_LINE;
         }
         this.#measure(i, text === "" ? undefined : text);
       }
@@ -386,7 +386,7 @@ export class MarkdownLines {
         const opener = fenceOpener(this.text(i));
         if (opener !== undefined) {
           fence = opener;
-          this.#flags[i] |= CODE_LINE;
+          this.#flags[i] = (this.#flags[i] as number) | CODE_LINE;
         }
       }
     }
