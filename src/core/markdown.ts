@@ -182,17 +182,76 @@ function isWwwAt(text: string, i: number, start: number): boolean {
  * spaces. The result renders as the literal input.
  */
 export function escapeInline(text: string): string {
+  // most text needs few changes: up to the first one it is copied as it is (or returned)
+  const change = firstChange(text);
+  if (change < 0) return text;
   const out = new CodeUnits(text.length + 16);
-  writeEscaped(out, text, 0, text.length);
+  out.append(text, 0, change);
+  writeEscaped(out, text, 0, text.length, change);
   return out.toString();
 }
 
-/** `escapeInline` of `text.slice(start, end)`, written to `out`. */
-function writeEscaped(out: CodeUnits, text: string, start: number, end: number): void {
-  const from = out.length;
+/** Whether `text.slice(0, end)` is `^ {0,3}$` (`digits`: `^ {0,3}[0-9]{1,9}$`). */
+function isLineStartIn(text: string, end: number, digits: boolean): boolean {
+  if (end > (digits ? 12 : 3)) return false;
+  let i = 0;
+  while (i < end && i < 3 && text.charCodeAt(i) === 32) i++;
+  if (!digits) return i === end;
+  const first = i;
+  while (i < end && isDigit(text.charCodeAt(i))) i++;
+  return i === end && i > first && i - first <= 9;
+}
+
+/** Where `escapeInline` first changes `text` (the same tests as `writeEscaped`), -1 if nowhere. */
+function firstChange(text: string): number {
+  const end = text.length;
+  for (let i = 0; i < end; i++) {
+    const code = text.charCodeAt(i);
+    if (code >= 97 && code <= 122 && code !== 119) continue; // most letters: never changed
+    if (
+      code === 10 ||
+      code === 13 ||
+      code === 9 ||
+      isInvisibleControl(code) ||
+      ((isHigh(code) || isLow(code)) && isLoneSurrogate(text, i, 0, end)) ||
+      code === 60 ||
+      code === 62 ||
+      code === 38 ||
+      code === 64 ||
+      code === 35 ||
+      (code === 58 &&
+        i + 2 < end &&
+        text.charCodeAt(i + 1) === 47 &&
+        text.charCodeAt(i + 2) === 47) ||
+      (code === 45 && isGhRefDash(text, i, 0, end)) ||
+      ((code | 0x20) === 119 &&
+        i + 3 < end &&
+        text.charCodeAt(i + 3) === 46 &&
+        isWwwAt(text, i, 0)) ||
+      isBackslashEscaped(code) ||
+      (isLineStartMarker(code) && isLineStartIn(text, i, false)) ||
+      ((code === 46 || code === 41) && isLineStartIn(text, i, true))
+    )
+      return i;
+  }
+  return -1;
+}
+
+/**
+ * `escapeInline` of `text.slice(start, end)`, written to `out`; `resume`: where to go on when
+ * `text.slice(start, resume)` is already in `out` unchanged.
+ */
+function writeEscaped(
+  out: CodeUnits,
+  text: string,
+  start: number,
+  end: number,
+  resume = start,
+): void {
+  const from = out.length - (resume - start);
   // where `out` ends with a space (a run of line breaks becomes one space)
-  let spaceEnd = -1;
-  for (let i = start; i < end; i++) {
+  let spaceEnd = resume > start && text.charCodeAt(resume - 1) === 32 ? out.length : -1;
+  for (let i = resume; i < end; i++) {
     const code = text.charCodeAt(i);
     if (code === 10 || code === 13 || code === 9) {
       if (spaceEnd !== out.length || code === 9) out.push(32);
@@ -270,8 +329,48 @@ const MAX_CODE_RUN = 63;
  * `|` cannot be escaped inside code spans except as `\|` in tables, so it is replaced by `¦`.
  */
 export function inlineCode(text: string, options: { inTable?: boolean } = {}): string {
+  const inTable = options.inTable === true;
+  // text that needs no change goes in as it is (the same tests as `writeInlineCode`)
+  let longestRun = 0;
+  let run = 0;
+  let blank = true;
+  let unchanged = true;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code === 10 || code === 13 || code === 9 || isInvisibleControl(code)) {
+      unchanged = false;
+      break;
+    }
+    if (isHigh(code) && isLow(text.charCodeAt(i + 1))) {
+      i++;
+      run = 0;
+      blank = false;
+      continue;
+    }
+    if (isHigh(code) || isLow(code) || (inTable && code === 124)) {
+      unchanged = false;
+      break;
+    }
+    if (code === 96) {
+      if (run === MAX_CODE_RUN) {
+        unchanged = false;
+        break;
+      }
+      run++;
+      if (run > longestRun) longestRun = run;
+    } else {
+      run = 0;
+    }
+    if (blank && !isWhitespace(code)) blank = false;
+  }
+  if (unchanged) {
+    if (blank) return "` `";
+    const fence = "`".repeat(longestRun + 1);
+    const pad = text.startsWith("`") || text.endsWith("`") ? " " : "";
+    return `${fence}${pad}${text}${pad}${fence}`;
+  }
   const out = new CodeUnits(text.length + 16);
-  writeInlineCode(out, text, 0, text.length, options.inTable === true);
+  writeInlineCode(out, text, 0, text.length, inTable);
   return out.toString();
 }
 
@@ -367,6 +466,8 @@ export function escapeWithCode(text: string): string {
     partner[k] = nextByLength.get(length) ?? -1;
     nextByLength.set(length, k);
   }
+  // no code span at all: the whole text is escaped as one piece
+  if (!partner.some((p) => p >= 0)) return escapeInline(text);
   const out = new CodeUnits(text.length + 16);
   let pos = 0;
   for (let k = 0; k < starts.length; k++) {
@@ -407,33 +508,47 @@ export function codeBlock(text: string, options: { lang?: string; indent?: strin
   const indent = options.indent ?? "";
   let longestRun = 0;
   let run = 0;
-  const clean = new CodeUnits(text.length + 16);
+  // undefined while nothing was changed: the text so far is its own clean copy
+  let clean: CodeUnits | undefined;
+  const changeAt = (i: number): CodeUnits => {
+    if (clean === undefined) {
+      clean = new CodeUnits(text.length + 16);
+      clean.append(text, 0, i);
+    }
+    return clean;
+  };
   for (let i = 0; i < text.length; i++) {
     const code = text.charCodeAt(i);
-    if (code === 13 || (code !== 10 && code !== 9 && isInvisibleControl(code))) continue;
+    if (code === 13 || (code !== 10 && code !== 9 && isInvisibleControl(code))) {
+      changeAt(i);
+      continue;
+    }
     if (isHigh(code) && isLow(text.charCodeAt(i + 1))) {
-      clean.push2(code, text.charCodeAt(i + 1)); // a pair: one character
+      clean?.push2(code, text.charCodeAt(i + 1)); // a pair: one character
       i++;
       run = 0;
       continue;
     }
     if (isHigh(code) || isLow(code)) {
-      clean.push(0xfffd); // half of a surrogate pair
+      changeAt(i).push(0xfffd); // half of a surrogate pair
       run = 0;
       continue;
     }
     if (code === 96) {
-      if (run === MAX_CODE_RUN) continue;
+      if (run === MAX_CODE_RUN) {
+        changeAt(i);
+        continue;
+      }
       run++;
       if (run > longestRun) longestRun = run;
     } else {
       run = 0;
     }
-    clean.push(code);
+    clean?.push(code);
   }
   const fence = "`".repeat(Math.max(3, longestRun + 1));
   // trailing newlines dropped by a loop: `/\n+$/` backtracks quadratically on newline runs
-  const all = clean.toString();
+  const all = clean === undefined ? text : (clean as CodeUnits).toString();
   let end = all.length;
   while (end > 0 && all.charCodeAt(end - 1) === 10) end--;
   let body = all.slice(0, end);
