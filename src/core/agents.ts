@@ -82,9 +82,9 @@ function textMatches(p: CompiledPattern, value: string): boolean {
 }
 
 /**
- * The first line of `message` (trimmed) that `p` matches. Lines are found with `indexOf`, and a
- * line too short to hold the pattern's text is skipped before it is trimmed and lower-cased: a
- * message of a million short lines made a million pairs of strings here.
+ * The first line of `message` (trimmed) that `p` matches. A line too short to hold the
+ * pattern's text is skipped before it is trimmed and lower-cased: a message of a million short
+ * lines made a million pairs of strings here.
  */
 function firstMatchingLine(
   p: CompiledPattern,
@@ -99,9 +99,10 @@ function firstMatchingLine(
     p.startsWith?.length ?? 0,
     p.endsWith?.length ?? 0,
   );
-  for (let start = 0; start <= message.length; ) {
-    const newline = message.indexOf("\n", start);
-    const end = newline < 0 ? message.length : newline;
+  // a char-code loop, not `indexOf` per line: a million empty lines cost 15 ms that way
+  let start = 0;
+  for (let end = 0; end <= message.length; end++) {
+    if (end < message.length && message.charCodeAt(end) !== 10) continue;
     if (2 * (end - start) >= needed) {
       const text = message.slice(start, end).trim();
       if (textMatches(p, lower(text))) return text;

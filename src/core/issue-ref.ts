@@ -339,8 +339,7 @@ export class MarkdownLines {
       const e = this.#endOf(i);
       if (fence !== undefined) {
         this.#flags[i] = (this.#flags[i] as number) | CODE_LINE;
-        this.#measure(i, undefined);
-        const first = this.first(i);
+        const first = this.#measure(i, undefined, e);
         if (first === fence.char.charCodeAt(0) && closesFence(body.slice(s, e), fence)) {
           fence = undefined;
         }
@@ -348,8 +347,9 @@ export class MarkdownLines {
       }
       const startedInComment = inComment;
       const open = inComment ? NONE : findOpen(s);
+      let first: number;
       if (!inComment && (open === NONE || open + 4 > e)) {
-        this.#measure(i, undefined);
+        first = this.#measure(i, undefined, e);
       } else {
         let text = "";
         let p = s;
@@ -379,9 +379,8 @@ export class MarkdownLines {
           this.#stripped.set(i, text);
           this.#flags[i] = (this.#flags[i] as number) | STRIPPED_LINE;
         }
-        this.#measure(i, text === "" ? undefined : text);
+        first = this.#measure(i, text === "" ? undefined : text, e);
       }
-      const first = this.first(i);
       if (!startedInComment && (first === BACKTICK || first === TILDE)) {
         const opener = fenceOpener(this.text(i));
         if (opener !== undefined) {
@@ -392,22 +391,29 @@ export class MarkdownLines {
     }
   }
 
-  /** `stripped`: the line's text without comments when that differs from the body's (no Map look-up per line). */
-  #measure(i: number, stripped: string | undefined): void {
+  /**
+   * Record line `i`'s indent; its first non-blank character comes back. `stripped`: the line's
+   * text without comments when that differs from the body's (no Map look-up per line); `end`:
+   * where the line ends.
+   */
+  #measure(i: number, stripped: string | undefined, end: number): number {
     if (((this.#flags[i] as number) & BLANK_LINE) !== 0) {
       this.#indent[i] = 0;
-      return;
+      return -1;
     }
     let indent = 0;
+    let first = -1;
     if (stripped !== undefined) {
       while (indent < stripped.length && isBlankCode(stripped.charCodeAt(indent))) indent++;
+      if (indent < stripped.length) first = stripped.charCodeAt(indent);
     } else {
       const s = this.#start[i] as number;
-      const e = this.#endOf(i);
-      while (s + indent < e && isBlankCode(this.#body.charCodeAt(s + indent))) indent++;
+      while (s + indent < end && isBlankCode(this.#body.charCodeAt(s + indent))) indent++;
+      if (s + indent < end) first = this.#body.charCodeAt(s + indent);
     }
     this.#indent[i] = Math.min(indent, 255);
     if (indent >= 255) this.#wideIndent.set(i, indent);
+    return first;
   }
 
   /** The line's text, HTML comments removed. */
