@@ -566,18 +566,22 @@ export function readCommitCost(params: {
     message: commit.message,
     patterns: config.agents.patterns,
   });
-  for (const signal of [
-    ...agentNames.map(({ name, trailer }) => ({
-      agent: name,
-      evidence: quoteInput(`${trailer.key.trim()}: ${trailer.value.trim()}`, 120),
-    })),
-    ...detected,
-  ]) {
-    const key = signal.agent.toLowerCase();
-    if (seen.has(key)) continue;
+  // the first signal of each agent is kept: evidence is quoted for those only (a commit of
+  // 30,000 `Agent:` lines quoted all of them)
+  const isNew = (agent: string): boolean => {
+    const key = agent.toLowerCase();
+    if (seen.has(key)) return false;
     seen.add(key);
-    signals.push(signal);
+    return true;
+  };
+  for (const { name, trailer } of agentNames) {
+    if (isNew(name))
+      signals.push({
+        agent: name,
+        evidence: quoteInput(`${trailer.key.trim()}: ${trailer.value.trim()}`, 120),
+      });
   }
+  for (const signal of detected) if (isNew(signal.agent)) signals.push(signal);
 
   const agent = agentNames[0]?.name;
   return {
