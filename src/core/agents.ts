@@ -91,7 +91,8 @@ function firstMatchingLine(
   message: string,
   lower: (text: string) => string,
 ): string | undefined {
-  // lower-casing at most doubles a length (`İ` → `i̇`), trimming only shortens
+  // lower-casing lengthens a text only by `İ` → `i̇` (toLowerCase ignores the locale), trimming
+  // only shortens it
   const needed = Math.max(
     1,
     p.equals?.length ?? 0,
@@ -101,9 +102,16 @@ function firstMatchingLine(
   );
   // a char-code loop, not `indexOf` per line: a million empty lines cost 15 ms that way
   let start = 0;
+  let growth = 0; // how much lower-casing lengthens the line: one unit per `İ` (U+0130)
   for (let end = 0; end <= message.length; end++) {
-    if (end < message.length && message.charCodeAt(end) !== 10) continue;
-    if (2 * (end - start) >= needed) {
+    if (end < message.length) {
+      const c = message.charCodeAt(end);
+      if (c === 0x130) growth++;
+      if (c !== 10) continue;
+    }
+    const long = end - start + growth >= needed;
+    growth = 0;
+    if (long) {
       const text = message.slice(start, end).trim();
       if (textMatches(p, lower(text))) return text;
     }
