@@ -81,6 +81,45 @@ function textMatches(p: CompiledPattern, value: string): boolean {
   return true;
 }
 
+/**
+ * The first line of `message` (trimmed) that `p` matches. A line too short to hold the
+ * pattern's text is skipped before it is trimmed and lower-cased: a message of a million short
+ * lines made a million pairs of strings here.
+ */
+function firstMatchingLine(
+  p: CompiledPattern,
+  message: string,
+  lower: (text: string) => string,
+): string | undefined {
+  // lower-casing lengthens a text only by `İ` → `i̇` (toLowerCase ignores the locale), trimming
+  // only shortens it
+  const needed = Math.max(
+    1,
+    p.equals?.length ?? 0,
+    p.contains?.length ?? 0,
+    p.startsWith?.length ?? 0,
+    p.endsWith?.length ?? 0,
+  );
+  // a char-code loop, not `indexOf` per line: a million empty lines cost 15 ms that way
+  let start = 0;
+  let growth = 0; // how much lower-casing lengthens the line: one unit per `İ` (U+0130)
+  for (let end = 0; end <= message.length; end++) {
+    if (end < message.length) {
+      const c = message.charCodeAt(end);
+      if (c === 0x130) growth++;
+      if (c !== 10) continue;
+    }
+    const long = end - start + growth >= needed;
+    growth = 0;
+    if (long) {
+      const text = message.slice(start, end).trim();
+      if (textMatches(p, lower(text))) return text;
+    }
+    start = end + 1;
+  }
+  return undefined;
+}
+
 /** `Claude:claude-3-opus coccinelle` → `Claude`; undefined when the value is not NAME:MODEL. */
 function nameBeforeColon(value: string): string | undefined {
   const colon = value.indexOf(":");
@@ -144,23 +183,41 @@ export function detectAgentSignals(params: {
     });
   };
 
-  const trailers = params.trailers.map((t) => ({
-    trailer: t,
-    key: t.key.trim().toLowerCase(),
-    value: t.value.trim().toLowerCase(),
-  }));
+  // each (key, value) once, in the order first seen, compared as the patterns compare them: a
+  // later equal trailer can match no pattern the first did not (and would add the same agent)
+  const trailers: { trailer: Trailer; key: string; value: string }[] = [];
+  const valuesByKey = new Map<string, Set<string>>();
+  for (const t of params.trailers) {
+    const key = t.key.trim().toLowerCase();
+    const value = t.value.trim().toLowerCase();
+    let values = valuesByKey.get(key);
+    if (values === undefined) {
+      values = new Set();
+      valuesByKey.set(key, values);
+    }
+    if (values.has(value)) continue;
+    values.add(value);
+    trailers.push({ trailer: t, key, value });
+  }
+  // long texts are lower-cased once per call (name, email, login and a one-line message are
+  // often the same text; non-ASCII lower-casing costs ~15 ms per MB)
+  const lowered = new Map<string, string>();
+  const lower = (text: string): string => {
+    if (text.length < 1_000) return text.toLowerCase();
+    let cached = lowered.get(text);
+    if (cached === undefined) {
+      cached = text.toLowerCase();
+      lowered.set(text, cached);
+    }
+    return cached;
+  };
   const authorTexts = [params.author.name, params.author.email, params.author.login]
     .filter((s): s is string => s !== undefined)
-    .map((s) => s.trim().toLowerCase());
-  const needsBody = patterns.some((p) => p.pattern.bodyLine === true);
-  const bodyLines = needsBody
-    ? params.message.split("\n").map((line) => {
-        const text = line.trim();
-        return { text, lower: text.toLowerCase() };
-      })
-    : [];
+    .map((s) => lower(s.trim()));
 
   for (const p of patterns) {
+    // a pattern of an agent already found can add nothing (`add` keeps the first evidence)
+    if (p.pattern.agentFromValue === undefined && seen.has(p.pattern.agent.toLowerCase())) continue;
     if (p.trailerKeys !== undefined) {
       for (const t of trailers) {
         if (!p.trailerKeys.has(t.key)) continue;
@@ -180,12 +237,8 @@ export function detectAgentSignals(params: {
       add(p.pattern.agent, authorEvidence(params.author));
     }
     if (p.pattern.bodyLine === true) {
-      for (const line of bodyLines) {
-        if (textMatches(p, line.lower)) {
-          add(p.pattern.agent, line.text);
-          break;
-        }
-      }
+      const line = firstMatchingLine(p, params.message, lower);
+      if (line !== undefined) add(p.pattern.agent, line);
     }
   }
   return signals;

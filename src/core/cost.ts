@@ -348,7 +348,14 @@ export function readCommitCost(params: {
   };
   const where = (t: Trailer): string => `commit ${shortSha} line ${t.line}`;
   const quoteTrailer = (t: Trailer): string => quoteInput(`${t.key}: ${t.value}`.slice(0, 200));
-  const malformed = (t: Trailer, what: string, failure: Failure): void =>
+  // a problem past the cap is only counted: not built (a megabyte of bad lines built 30,000)
+  const full = (): boolean => {
+    if (problems.length < MAX_PROBLEMS_PER_COMMIT) return false;
+    droppedProblems++;
+    return true;
+  };
+  const malformed = (t: Trailer, what: string, failure: Failure): void => {
+    if (full()) return;
     report({
       code: "cost.malformed",
       severity: "warning",
@@ -357,6 +364,7 @@ export function readCommitCost(params: {
       where: where(t),
       quote: quoteTrailer(t),
     });
+  };
 
   let hasCostRecord = false;
   const agentNames: { name: string; trailer: Trailer }[] = [];
@@ -475,18 +483,22 @@ export function readCommitCost(params: {
   } else if (tokenLines.length > 0) {
     const firstModel = modelLines[0];
     let withoutModel: Trailer | undefined;
+    // both lists are in trailer order: the nearest Agent-Model above a line only moves forward
+    // (looking through all of them for each line was quadratic: 2–3 s on 1 MB of such lines)
+    let above = -1;
     for (const line of tokenLines) {
       tokens = addTokens(tokens, line.tokens);
+      while (above + 1 < modelLines.length && (modelLines[above + 1]?.order ?? 0) < line.order)
+        above++;
       // the nearest Agent-Model above this line, else the first one
-      let model = firstModel?.model;
-      for (const m of modelLines) if (m.order < line.order) model = m.model;
+      const model = above >= 0 ? modelLines[above]?.model : firstModel?.model;
       if (model === undefined) {
         withoutModel ??= line.trailer;
         continue;
       }
       const acc = accumulator(model);
       acc.tokens = addTokens(acc.tokens, line.tokens);
-      if (line.tokens.unspecified > 0 && totalNeedsPrices) {
+      if (line.tokens.unspecified > 0 && totalNeedsPrices && !full()) {
         report({
           code: "cost.unsplit-tokens",
           severity: "warning",
@@ -554,18 +566,22 @@ export function readCommitCost(params: {
     message: commit.message,
     patterns: config.agents.patterns,
   });
-  for (const signal of [
-    ...agentNames.map(({ name, trailer }) => ({
-      agent: name,
-      evidence: quoteInput(`${trailer.key.trim()}: ${trailer.value.trim()}`, 120),
-    })),
-    ...detected,
-  ]) {
-    const key = signal.agent.toLowerCase();
-    if (seen.has(key)) continue;
+  // the first signal of each agent is kept: evidence is quoted for those only (a commit of
+  // 30,000 `Agent:` lines quoted all of them)
+  const isNew = (agent: string): boolean => {
+    const key = agent.toLowerCase();
+    if (seen.has(key)) return false;
     seen.add(key);
-    signals.push(signal);
+    return true;
+  };
+  for (const { name, trailer } of agentNames) {
+    if (isNew(name))
+      signals.push({
+        agent: name,
+        evidence: quoteInput(`${trailer.key.trim()}: ${trailer.value.trim()}`, 120),
+      });
   }
+  for (const signal of detected) if (isNew(signal.agent)) signals.push(signal);
 
   const agent = agentNames[0]?.name;
   return {

@@ -8,6 +8,8 @@
  * as neither headings, fields nor links.
  */
 
+import { decodeUnits } from "./markdown.js";
+
 /** A reference to an issue. `owner`/`repo` absent means the pull request's own repository. */
 export interface IssueRef {
   owner?: string;
@@ -250,55 +252,65 @@ const NONE = -1;
  * with no per-line allocation (a 1 MB body of line breaks is a million lines): a line's text is
  * only sliced out when asked for.
  */
+/**
+ * Where each line starts (a BOM skipped; LF, CR and CRLF end lines). A plain function: the same
+ * loops inside the constructor, writing to private fields, ran several times slower.
+ */
+function lineStarts(body: string): Int32Array {
+  const n = body.length;
+  const offset = body.charCodeAt(0) === 0xfeff ? 1 : 0;
+  let count = 1;
+  for (let i = offset; i < n; i++) {
+    const c = body.charCodeAt(i);
+    if (c === LF) count++;
+    else if (c === CR) {
+      count++;
+      if (body.charCodeAt(i + 1) === LF) i++;
+    }
+  }
+  const start = new Int32Array(count);
+  let line = 1;
+  for (let i = offset; i < n; i++) {
+    const c = body.charCodeAt(i);
+    if (c !== LF && c !== CR) continue;
+    if (c === CR && body.charCodeAt(i + 1) === LF) i++;
+    start[line++] = i + 1;
+  }
+  start[0] = offset;
+  return start;
+}
+
+/** Bits of `MarkdownLines`' per-line flags. */
+const CODE_LINE = 1;
+const BLANK_LINE = 2;
+const STRIPPED_LINE = 4;
+
 export class MarkdownLines {
   /** Number of lines (a body without line breaks has one). */
   readonly count: number;
   readonly #body: string;
+  // 6 bytes a line, no more: a million lines of fresh typed arrays cost more in page faults than
+  // the scan itself (a line's end and first character are derived when asked for)
   readonly #start: Int32Array;
-  readonly #end: Int32Array;
-  /** 1: inside a fenced code block or one of its fences. */
-  readonly #code: Uint8Array;
-  /** char code of the first non-blank character, -1 for a blank line. */
-  readonly #first: Int32Array;
+  /**
+   * CODE_LINE: inside a fenced code block or one of its fences; BLANK_LINE: nothing left after
+   * removing comments (a line inside a long comment); STRIPPED_LINE: changed by removing comments.
+   */
+  readonly #flags: Uint8Array;
   /** number of leading spaces and tabs. */
-  readonly #indent: Int32Array;
+  readonly #indent: Uint8Array;
+  /** Indents of 255 and more (`#indent` holds 255 for them). */
+  readonly #wideIndent = new Map<number, number>();
   /** Lines changed by removing comments. */
   readonly #stripped = new Map<number, string>();
-  /** 1: nothing left after removing comments (a line inside a long comment). */
-  readonly #blank: Uint8Array;
 
   constructor(input: string) {
     const body = typeof input === "string" ? input : "";
     this.#body = body;
-    const n = body.length;
-    const offset = body.charCodeAt(0) === 0xfeff ? 1 : 0;
-    let count = 1;
-    for (let i = offset; i < n; i++) {
-      const c = body.charCodeAt(i);
-      if (c === LF) count++;
-      else if (c === CR) {
-        count++;
-        if (body.charCodeAt(i + 1) === LF) i++;
-      }
-    }
-    this.count = count;
-    this.#start = new Int32Array(count);
-    this.#end = new Int32Array(count);
-    this.#code = new Uint8Array(count);
-    this.#first = new Int32Array(count);
-    this.#indent = new Int32Array(count);
-    this.#blank = new Uint8Array(count);
-    let line = 0;
-    let start = offset;
-    for (let i = offset; i <= n; i++) {
-      const c = i < n ? body.charCodeAt(i) : LF;
-      if (c !== LF && c !== CR) continue;
-      this.#start[line] = start;
-      this.#end[line] = i;
-      line++;
-      if (c === CR && body.charCodeAt(i + 1) === LF) i++;
-      start = i + 1;
-    }
+    this.#start = lineStarts(body);
+    this.count = this.#start.length;
+    this.#flags = new Uint8Array(this.count);
+    this.#indent = new Uint8Array(this.count);
     this.#markCommentsAndFences();
   }
 
@@ -324,11 +336,10 @@ export class MarkdownLines {
     let fence: Fence | undefined;
     for (let i = 0; i < this.count; i++) {
       const s = this.#start[i] as number;
-      const e = this.#end[i] as number;
+      const e = this.#endOf(i);
       if (fence !== undefined) {
-        this.#code[i] = 1;
-        this.#measure(i);
-        const first = this.#first[i] as number;
+        this.#flags[i] = (this.#flags[i] as number) | CODE_LINE;
+        const first = this.#measure(i, undefined, e);
         if (first === fence.char.charCodeAt(0) && closesFence(body.slice(s, e), fence)) {
           fence = undefined;
         }
@@ -336,8 +347,9 @@ export class MarkdownLines {
       }
       const startedInComment = inComment;
       const open = inComment ? NONE : findOpen(s);
+      let first: number;
       if (!inComment && (open === NONE || open + 4 > e)) {
-        this.#measure(i);
+        first = this.#measure(i, undefined, e);
       } else {
         let text = "";
         let p = s;
@@ -362,28 +374,33 @@ export class MarkdownLines {
           }
         }
         if (!inComment && p < e) text += body.slice(p, e);
-        if (text === "") this.#blank[i] = 1;
-        else this.#stripped.set(i, text);
-        this.#measure(i);
+        if (text === "") this.#flags[i] = (this.#flags[i] as number) | BLANK_LINE;
+        else {
+          this.#stripped.set(i, text);
+          this.#flags[i] = (this.#flags[i] as number) | STRIPPED_LINE;
+        }
+        first = this.#measure(i, text === "" ? undefined : text, e);
       }
-      const first = this.#first[i] as number;
       if (!startedInComment && (first === BACKTICK || first === TILDE)) {
         const opener = fenceOpener(this.text(i));
         if (opener !== undefined) {
           fence = opener;
-          this.#code[i] = 1;
+          this.#flags[i] = (this.#flags[i] as number) | CODE_LINE;
         }
       }
     }
   }
 
-  #measure(i: number): void {
-    if (this.#blank[i] === 1) {
-      this.#first[i] = -1;
+  /**
+   * Record line `i`'s indent; its first non-blank character comes back. `stripped`: the line's
+   * text without comments when that differs from the body's (no Map look-up per line); `end`:
+   * where the line ends.
+   */
+  #measure(i: number, stripped: string | undefined, end: number): number {
+    if (((this.#flags[i] as number) & BLANK_LINE) !== 0) {
       this.#indent[i] = 0;
-      return;
+      return -1;
     }
-    const stripped = this.#stripped.get(i);
     let indent = 0;
     let first = -1;
     if (stripped !== undefined) {
@@ -391,59 +408,80 @@ export class MarkdownLines {
       if (indent < stripped.length) first = stripped.charCodeAt(indent);
     } else {
       const s = this.#start[i] as number;
-      const e = this.#end[i] as number;
-      while (s + indent < e && isBlankCode(this.#body.charCodeAt(s + indent))) indent++;
-      if (s + indent < e) first = this.#body.charCodeAt(s + indent);
+      while (s + indent < end && isBlankCode(this.#body.charCodeAt(s + indent))) indent++;
+      if (s + indent < end) first = this.#body.charCodeAt(s + indent);
     }
-    this.#first[i] = first;
-    this.#indent[i] = indent;
+    this.#indent[i] = Math.min(indent, 255);
+    if (indent >= 255) this.#wideIndent.set(i, indent);
+    return first;
   }
 
   /** The line's text, HTML comments removed. */
   text(i: number): string {
-    if (this.#blank[i] === 1) return "";
-    const stripped = this.#stripped.get(i);
+    if (((this.#flags[i] as number) & BLANK_LINE) !== 0) return "";
+    const stripped = this.#strippedText(i);
     if (stripped !== undefined) return stripped;
-    return this.#body.slice(this.#start[i] ?? 0, this.#end[i] ?? 0);
+    return this.#body.slice(this.#start[i] ?? 0, this.#endOf(i));
   }
 
   /** Inside a fenced code block (or one of its fences): neither a heading, a field nor a link. */
   isCode(i: number): boolean {
-    return this.#code[i] === 1;
+    return ((this.#flags[i] as number) & CODE_LINE) !== 0;
   }
 
   /** Char code of the first non-blank character; -1 for a blank line (or one only of comments). */
   first(i: number): number {
-    return this.#first[i] ?? -1;
+    if (i < 0 || i >= this.count || ((this.#flags[i] as number) & BLANK_LINE) !== 0) return -1;
+    const indent = this.indent(i);
+    const stripped = this.#strippedText(i);
+    if (stripped !== undefined) return indent < stripped.length ? stripped.charCodeAt(indent) : -1;
+    // the indent stops at the line's end at the latest, where a CR, an LF or the body's end is
+    const c = this.#body.charCodeAt((this.#start[i] as number) + indent);
+    return c === LF || c === CR || Number.isNaN(c) ? -1 : c;
+  }
+
+  /** Where line `i`'s text ends: before its line break (CR, LF or CRLF), or at the body's end. */
+  #endOf(i: number): number {
+    if (i < 0 || i >= this.count) return 0;
+    if (i + 1 === this.count) return this.#body.length;
+    let e = (this.#start[i + 1] as number) - 1;
+    // a CR right before an LF is always their CRLF (a CR alone ends a line)
+    if (this.#body.charCodeAt(e) === LF && e > 0 && this.#body.charCodeAt(e - 1) === CR) e--;
+    return e;
+  }
+
+  #strippedText(i: number): string | undefined {
+    return ((this.#flags[i] as number) & STRIPPED_LINE) !== 0 ? this.#stripped.get(i) : undefined;
   }
 
   /** Leading spaces and tabs. */
   indent(i: number): number {
-    return this.#indent[i] ?? 0;
+    const indent = this.#indent[i] ?? 0;
+    return indent === 255 ? (this.#wideIndent.get(i) ?? 255) : indent;
   }
 
   /** Char code of the last non-blank character; -1 for a blank line. */
   last(i: number): number {
-    if (this.#blank[i] === 1) return -1;
-    const stripped = this.#stripped.get(i);
+    if (((this.#flags[i] as number) & BLANK_LINE) !== 0) return -1;
+    const stripped = this.#strippedText(i);
     if (stripped !== undefined) {
       let k = stripped.length - 1;
       while (k >= 0 && isBlankCode(stripped.charCodeAt(k))) k--;
       return k >= 0 ? stripped.charCodeAt(k) : -1;
     }
     const s = this.#start[i] ?? 0;
-    let k = (this.#end[i] ?? 0) - 1;
+    let k = this.#endOf(i) - 1;
     while (k >= s && isBlankCode(this.#body.charCodeAt(k))) k--;
     return k >= s ? this.#body.charCodeAt(k) : -1;
   }
 
   /** The first `max` characters of the line's text (cheap for long lines). */
   head(i: number, max: number): string {
-    if (this.#blank[i] === 1) return "";
-    const stripped = this.#stripped.get(i);
+    if (((this.#flags[i] as number) & BLANK_LINE) !== 0) return "";
+    const stripped = this.#strippedText(i);
     if (stripped !== undefined) return stripped.slice(0, max);
     const s = this.#start[i] ?? 0;
-    return this.#body.slice(s, Math.min(this.#end[i] ?? 0, s + max));
+    return this.#body.slice(s, Math.min(this.#endOf(i), s + max));
   }
 
   /** The line containing body offset `offset` (lines are searched from `from` onward). */
@@ -453,6 +491,9 @@ export class MarkdownLines {
     return i;
   }
 }
+
+/** Backtick runs shorter than this find their partner through an array, longer ones a Map. */
+const SHORT_RUN = 64;
 
 /**
  * Remove inline code spans (`` `Fixes #1` ``) from one line. A backtick run opens a span closed by
@@ -480,14 +521,31 @@ export function stripInlineCode(text: string): string {
     }
   }
   // each run's partner: the next run of the same length
+  // (short runs, the usual ones, by an array: a Map look-up per run cost more than the scan)
   const next = new Int32Array(count).fill(-1);
+  const lastByShortLength = new Int32Array(SHORT_RUN).fill(-1);
   const lastByLength = new Map<number, number>();
   for (let k = count - 1; k >= 0; k--) {
     const length = lengths[k] as number;
+    if (length < SHORT_RUN) {
+      next[k] = lastByShortLength[length] as number;
+      lastByShortLength[length] = k;
+      continue;
+    }
     const partner = lastByLength.get(length);
     if (partner !== undefined) next[k] = partner;
     lastByLength.set(length, k);
   }
+  let spans = 0;
+  for (let k = 0; k < count; ) {
+    const partner = next[k] as number;
+    if (partner < 0) k++;
+    else {
+      spans++;
+      k = partner + 1;
+    }
+  }
+  if (spans > 64) return withoutSpansByUnits(text, count, next, starts, lengths);
   const parts: string[] = [];
   let pos = 0;
   for (let k = 0; k < count; ) {
@@ -502,6 +560,37 @@ export function stripInlineCode(text: string): string {
   }
   parts.push(text.slice(pos));
   return parts.join("");
+}
+
+/**
+ * `stripInlineCode`'s result for many spans, written as code units: 180,000 slices and their
+ * join took 50 ms on a line of `` fixes `#1` `` repeated. A span has two backticks at least and
+ * becomes one space, so the result is never longer than the text.
+ */
+function withoutSpansByUnits(
+  text: string,
+  count: number,
+  next: Int32Array,
+  starts: Int32Array,
+  lengths: Int32Array,
+): string {
+  const out = new Uint16Array(text.length);
+  let n = 0;
+  let pos = 0;
+  for (let k = 0; k < count; ) {
+    const partner = next[k] as number;
+    if (partner < 0) {
+      k++;
+      continue;
+    }
+    const open = starts[k] as number;
+    for (let i = pos; i < open; i++) out[n++] = text.charCodeAt(i);
+    out[n++] = SPACE;
+    pos = (starts[partner] as number) + (lengths[partner] as number);
+    k = partner + 1;
+  }
+  for (let i = pos; i < text.length; i++) out[n++] = text.charCodeAt(i);
+  return decodeUnits(out.subarray(0, n));
 }
 
 // ---------------------------------------------------------------------------------------------

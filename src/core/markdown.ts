@@ -18,22 +18,122 @@
  *   close the span early), and code blocks likewise.
  */
 
-const ZWSP = "\u200B";
+const ZWSP = 0x200b;
 
 /**
- * Punctuation that has meaning anywhere in a line. (`(`, `)` and `!` only matter next to `[` and
- * `]`, which are escaped; `-`, `+`, `=` and `.` only at the start of a line: see `LINE_START`.)
+ * Output built as UTF-16 code units in a growing buffer, turned into a string once. `out += c`
+ * per character builds a rope of a million nodes on a 1 MB input, and flattening it took
+ * 150–500 ms (the adversarial bench); this takes a few.
  */
-const BACKSLASH_ESCAPED = new Set(["\\", "`", "*", "_", "[", "]", "|", "~", "$"]);
+class CodeUnits {
+  private units: Uint16Array;
+  length = 0;
 
-/** Characters that start a block (list, heading underline, thematic break) at a line's start. */
-const LINE_START = new Set(["-", "+", "="]);
+  constructor(capacity: number) {
+    this.units = new Uint16Array(Math.max(16, capacity));
+  }
+
+  private reserve(extra: number): void {
+    if (this.length + extra <= this.units.length) return;
+    const bigger = new Uint16Array(Math.max(2 * this.units.length, this.length + extra));
+    bigger.set(this.units.subarray(0, this.length));
+    this.units = bigger;
+  }
+
+  push(unit: number): void {
+    if (this.length === this.units.length) this.reserve(1);
+    this.units[this.length++] = unit;
+  }
+
+  push2(first: number, second: number): void {
+    this.reserve(2);
+    this.units[this.length++] = first;
+    this.units[this.length++] = second;
+  }
+
+  append(text: string, start = 0, end = text.length): void {
+    this.reserve(end - start);
+    for (let i = start; i < end; i++) this.units[this.length++] = text.charCodeAt(i);
+  }
+
+  /** Whether the output since `from` is `^ {0,3}$` (`digits`: `^ {0,3}[0-9]{1,9}$`). */
+  isLineStart(from: number, digits: boolean): boolean {
+    if (this.length - from > (digits ? 12 : 3)) return false;
+    let i = from;
+    while (i < this.length && i < from + 3 && this.units[i] === 32) i++;
+    if (!digits) return i === this.length;
+    const first = i;
+    while (i < this.length && (this.units[i] as number) >= 48 && (this.units[i] as number) <= 57)
+      i++;
+    return i === this.length && i > first && i - first <= 9;
+  }
+
+  /** `text` put at `at`, the units after it moved along. */
+  insert(at: number, text: string): void {
+    this.reserve(text.length);
+    this.units.copyWithin(at + text.length, at, this.length);
+    for (let i = 0; i < text.length; i++) this.units[at + i] = text.charCodeAt(i);
+    this.length += text.length;
+  }
+
+  unitAt(i: number): number {
+    return this.units[i] as number;
+  }
+
+  toString(): string {
+    return decodeUnits(this.units.subarray(0, this.length));
+  }
+}
+
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+/** The string of these UTF-16 code units, exactly (lone surrogates included). */
+export function decodeUnits(units: Uint16Array): string {
+  // a Buffer costs more than the copy for short output (code spans of `escapeWithCode`)
+  if (units.length <= 256) return String.fromCharCode.apply(null, units as unknown as number[]);
+  if (LITTLE_ENDIAN)
+    return Buffer.from(units.buffer, units.byteOffset, units.byteLength).toString("utf16le");
+  const parts: string[] = [];
+  for (let i = 0; i < units.length; i += 8192)
+    parts.push(String.fromCharCode(...units.subarray(i, i + 8192)));
+  return parts.join("");
+}
+
+/**
+ * Punctuation that has meaning anywhere in a line: `\` `` ` `` `*` `_` `[` `]` `|` `~` `$`. (`(`,
+ * `)` and `!` only matter next to `[` and `]`, which are escaped; `-`, `+`, `=` and `.` only at the
+ * start of a line: see `isLineStartMarker`.)
+ */
+function isBackslashEscaped(code: number): boolean {
+  return (
+    code === 92 ||
+    code === 96 ||
+    code === 42 ||
+    code === 95 ||
+    code === 91 ||
+    code === 93 ||
+    code === 124 ||
+    code === 126 ||
+    code === 36
+  );
+}
+
+/** `-`, `+`, `=`: they start a block (list, heading underline, thematic break) at a line's start. */
+const isLineStartMarker = (code: number): boolean => code === 45 || code === 43 || code === 61;
+
+/**
+ * The code unit at `i` of the piece `text.slice(start, end)`, NaN outside it (as `charCodeAt` is
+ * outside a string): the escaping of a piece must not depend on the text around it.
+ */
+function unitIn(text: string, i: number, start: number, end: number): number {
+  return i >= start && i < end ? text.charCodeAt(i) : NaN;
+}
 
 /** Half of a surrogate pair at `i` (invalid UTF-16: GitHub's API rejects it). */
-function isLoneSurrogate(text: string, i: number): boolean {
+function isLoneSurrogate(text: string, i: number, start: number, end: number): boolean {
   const code = text.charCodeAt(i);
-  if (code >= 0xd800 && code <= 0xdbff) return !isLow(text.charCodeAt(i + 1));
-  if (code >= 0xdc00 && code <= 0xdfff) return !isHigh(text.charCodeAt(i - 1));
+  if (code >= 0xd800 && code <= 0xdbff) return !isLow(unitIn(text, i + 1, start, end));
+  if (code >= 0xdc00 && code <= 0xdfff) return !isHigh(unitIn(text, i - 1, start, end));
   return false;
 }
 const isHigh = (code: number): boolean => code >= 0xd800 && code <= 0xdbff;
@@ -49,19 +149,32 @@ function isInvisibleControl(code: number): boolean {
   );
 }
 
+const isDigit = (code: number): boolean => code >= 48 && code <= 57;
+const isAsciiLetter = (code: number): boolean => (code | 0x20) >= 97 && (code | 0x20) <= 122;
+
 /** The `-` of `GH-<digit>` (any case), `GH` not after an ASCII word character. */
-function isGhRefDash(text: string, i: number): boolean {
-  const d = text.charCodeAt(i + 1);
-  if (i < 2 || d < 48 || d > 57 || text.slice(i - 2, i).toLowerCase() !== "gh") return false;
-  const before = text[i - 3];
-  return before === undefined || !/[A-Za-z0-9_]/.test(before);
+function isGhRefDash(text: string, i: number, start: number, end: number): boolean {
+  // (only `G`/`g` and `H`/`h` lower-case to `g` and `h`, so `| 0x20` is `toLowerCase` here)
+  const d = unitIn(text, i + 1, start, end); // NaN at the end of the text: then `GH-` counts too
+  if (i - start < 2 || d < 48 || d > 57) return false;
+  if ((text.charCodeAt(i - 2) | 0x20) !== 103 || (text.charCodeAt(i - 1) | 0x20) !== 104)
+    return false;
+  if (i - start === 2) return true;
+  const before = text.charCodeAt(i - 3);
+  return !(isAsciiLetter(before) || isDigit(before) || before === 95);
 }
 
 /** `www` (any case) at `i`, not after an ASCII letter or digit: where `www.` autolinks start. */
-function isWwwAt(text: string, i: number): boolean {
-  const before = text[i - 1];
-  if (before !== undefined && /[A-Za-z0-9]/.test(before)) return false;
-  return text.slice(i, i + 3).toLowerCase() === "www";
+function isWwwAt(text: string, i: number, start: number): boolean {
+  if (i > start) {
+    const before = text.charCodeAt(i - 1);
+    if (isAsciiLetter(before) || isDigit(before)) return false;
+  }
+  return (
+    (text.charCodeAt(i) | 0x20) === 119 &&
+    (text.charCodeAt(i + 1) | 0x20) === 119 &&
+    (text.charCodeAt(i + 2) | 0x20) === 119
+  );
 }
 
 /**
@@ -69,50 +182,124 @@ function isWwwAt(text: string, i: number): boolean {
  * spaces. The result renders as the literal input.
  */
 export function escapeInline(text: string): string {
-  let out = "";
-  // where `out` ends with a space: `out.endsWith(" ")` would flatten the string every line (quadratic)
-  let spaceEnd = -1;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i] as string;
-    const code = c.charCodeAt(0);
-    if (c === "\n" || c === "\r" || c === "\t") {
-      if (spaceEnd !== out.length || c === "\t") out += " ";
+  // most text needs few changes: up to the first one it is copied as it is (or returned)
+  const change = firstChange(text);
+  if (change < 0) return text;
+  const out = new CodeUnits(text.length + 16);
+  out.append(text, 0, change);
+  writeEscaped(out, text, 0, text.length, change);
+  return out.toString();
+}
+
+/** Whether `text.slice(0, end)` is `^ {0,3}$` (`digits`: `^ {0,3}[0-9]{1,9}$`). */
+function isLineStartIn(text: string, end: number, digits: boolean): boolean {
+  if (end > (digits ? 12 : 3)) return false;
+  let i = 0;
+  while (i < end && i < 3 && text.charCodeAt(i) === 32) i++;
+  if (!digits) return i === end;
+  const first = i;
+  while (i < end && isDigit(text.charCodeAt(i))) i++;
+  return i === end && i > first && i - first <= 9;
+}
+
+/** Where `escapeInline` first changes `text` (the same tests as `writeEscaped`), -1 if nowhere. */
+function firstChange(text: string): number {
+  const end = text.length;
+  for (let i = 0; i < end; i++) {
+    const code = text.charCodeAt(i);
+    if (code >= 97 && code <= 122 && code !== 119) continue; // most letters: never changed
+    if (
+      code === 10 ||
+      code === 13 ||
+      code === 9 ||
+      isInvisibleControl(code) ||
+      ((isHigh(code) || isLow(code)) && isLoneSurrogate(text, i, 0, end)) ||
+      code === 60 ||
+      code === 62 ||
+      code === 38 ||
+      code === 64 ||
+      code === 35 ||
+      (code === 58 &&
+        i + 2 < end &&
+        text.charCodeAt(i + 1) === 47 &&
+        text.charCodeAt(i + 2) === 47) ||
+      (code === 45 && isGhRefDash(text, i, 0, end)) ||
+      ((code | 0x20) === 119 &&
+        i + 3 < end &&
+        text.charCodeAt(i + 3) === 46 &&
+        isWwwAt(text, i, 0)) ||
+      isBackslashEscaped(code) ||
+      (isLineStartMarker(code) && isLineStartIn(text, i, false)) ||
+      ((code === 46 || code === 41) && isLineStartIn(text, i, true))
+    )
+      return i;
+  }
+  return -1;
+}
+
+/**
+ * `escapeInline` of `text.slice(start, end)`, written to `out`; `resume`: where to go on when
+ * `text.slice(start, resume)` is already in `out` unchanged.
+ */
+function writeEscaped(
+  out: CodeUnits,
+  text: string,
+  start: number,
+  end: number,
+  resume = start,
+): void {
+  const from = out.length - (resume - start);
+  // where `out` ends with a space (a run of line breaks becomes one space)
+  let spaceEnd = resume > start && text.charCodeAt(resume - 1) === 32 ? out.length : -1;
+  for (let i = resume; i < end; i++) {
+    const code = text.charCodeAt(i);
+    if (code === 10 || code === 13 || code === 9) {
+      if (spaceEnd !== out.length || code === 9) out.push(32);
       spaceEnd = out.length;
     } else if (isInvisibleControl(code)) {
       // dropped: invisible, or reorders text (Trojan Source)
-    } else if ((isHigh(code) || isLow(code)) && isLoneSurrogate(text, i)) {
-      out += "\uFFFD";
-    } else if (c === "<") {
-      out += "&lt;";
-    } else if (c === ">") {
-      out += "&gt;";
-    } else if (c === "&") {
-      out += "&amp;";
-    } else if (c === "@" || c === "#") {
-      out += `${c}${ZWSP}`;
-    } else if (c === ":" && text[i + 1] === "/" && text[i + 2] === "/") {
-      out += `:${ZWSP}`;
-    } else if (c === "-" && isGhRefDash(text, i)) {
+    } else if ((isHigh(code) || isLow(code)) && isLoneSurrogate(text, i, start, end)) {
+      out.push(0xfffd);
+    } else if (code === 60) {
+      out.append("&lt;");
+    } else if (code === 62) {
+      out.append("&gt;");
+    } else if (code === 38) {
+      out.append("&amp;");
+    } else if (code === 64 || code === 35) {
+      out.push2(code, ZWSP);
+    } else if (
+      code === 58 &&
+      i + 2 < end &&
+      text.charCodeAt(i + 1) === 47 &&
+      text.charCodeAt(i + 2) === 47
+    ) {
+      out.push2(code, ZWSP);
+    } else if (code === 45 && isGhRefDash(text, i, start, end)) {
       // `GH-123` links an issue like `#123`
-      out += `-${ZWSP}`;
-    } else if ((c === "w" || c === "W") && text[i + 3] === "." && isWwwAt(text, i)) {
+      out.push2(code, ZWSP);
+    } else if (
+      (code | 0x20) === 119 &&
+      i + 3 < end &&
+      text.charCodeAt(i + 3) === 46 &&
+      isWwwAt(text, i, start)
+    ) {
       // GitHub autolinks `www.host/…` without a scheme: `www​.` is plain text
-      out += `${text.slice(i, i + 3)}${ZWSP}`;
+      out.append(text, i, i + 3);
+      out.push(ZWSP);
       i += 2;
-    } else if (BACKSLASH_ESCAPED.has(c)) {
-      out += `\\${c}`;
-    } else if (LINE_START.has(c) && out.length <= 3 && /^ {0,3}$/.test(out)) {
-      // (the length test first: a regex over the whole output so far is quadratic)
-      out += `\\${c}`;
-    } else if ((c === "." || c === ")") && out.length <= 12 && /^ {0,3}[0-9]{1,9}$/.test(out)) {
+    } else if (isBackslashEscaped(code)) {
+      out.push2(92, code);
+    } else if (isLineStartMarker(code) && out.isLineStart(from, false)) {
+      out.push2(92, code);
+    } else if ((code === 46 || code === 41) && out.isLineStart(from, true)) {
       // "1." or "1)" at the start of a line would open an ordered list
-      out += `\\${c}`;
+      out.push2(92, code);
     } else {
-      out += c;
-      if (c === " ") spaceEnd = out.length;
+      out.push(code);
+      if (code === 32) spaceEnd = out.length;
     }
   }
-  return out;
 }
 
 /** Escape and shorten: at most `max` characters of input, with `…` when cut. */
@@ -142,23 +329,85 @@ const MAX_CODE_RUN = 63;
  * `|` cannot be escaped inside code spans except as `\|` in tables, so it is replaced by `¦`.
  */
 export function inlineCode(text: string, options: { inTable?: boolean } = {}): string {
-  let clean = "";
+  const inTable = options.inTable === true;
+  // text that needs no change goes in as it is (the same tests as `writeInlineCode`)
   let longestRun = 0;
   let run = 0;
-  for (const c of text) {
-    const code = c.charCodeAt(0);
-    if (c === "\n" || c === "\r" || c === "\t") {
-      clean += " ";
+  let blank = true;
+  let unchanged = true;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code === 10 || code === 13 || code === 9 || isInvisibleControl(code)) {
+      unchanged = false;
+      break;
+    }
+    if (isHigh(code) && isLow(text.charCodeAt(i + 1))) {
+      i++;
+      run = 0;
+      blank = false;
+      continue;
+    }
+    if (isHigh(code) || isLow(code) || (inTable && code === 124)) {
+      unchanged = false;
+      break;
+    }
+    if (code === 96) {
+      if (run === MAX_CODE_RUN) {
+        unchanged = false;
+        break;
+      }
+      run++;
+      if (run > longestRun) longestRun = run;
+    } else {
+      run = 0;
+    }
+    if (blank && !isWhitespace(code)) blank = false;
+  }
+  if (unchanged) {
+    if (blank) return "` `";
+    const fence = "`".repeat(longestRun + 1);
+    const pad = text.startsWith("`") || text.endsWith("`") ? " " : "";
+    return `${fence}${pad}${text}${pad}${fence}`;
+  }
+  const out = new CodeUnits(text.length + 16);
+  writeInlineCode(out, text, 0, text.length, inTable);
+  return out.toString();
+}
+
+/** `inlineCode` of `text.slice(start, end)`, written to `out`. */
+function writeInlineCode(
+  out: CodeUnits,
+  text: string,
+  start: number,
+  end: number,
+  inTable: boolean,
+): void {
+  const from = out.length;
+  let longestRun = 0;
+  let run = 0;
+  let blank = true; // the span's text is all whitespace so far (`trim()` would leave nothing)
+  for (let i = start; i < end; i++) {
+    const code = text.charCodeAt(i);
+    if (code === 10 || code === 13 || code === 9) {
+      out.push(32);
       run = 0;
       continue;
     }
     if (isInvisibleControl(code)) continue;
-    if (c.length === 1 && (isHigh(code) || isLow(code))) {
-      clean += "\uFFFD"; // half of a surrogate pair
+    if (isHigh(code) && i + 1 < end && isLow(text.charCodeAt(i + 1))) {
+      out.push2(code, text.charCodeAt(i + 1)); // a pair: one character
+      i++;
       run = 0;
+      blank = false;
       continue;
     }
-    if (c === "`") {
+    if (isHigh(code) || isLow(code)) {
+      out.push(0xfffd); // half of a surrogate pair
+      run = 0;
+      blank = false;
+      continue;
+    }
+    if (code === 96) {
       // a run as long as the fence would close the span early: longer runs are cut to the cap
       if (run === MAX_CODE_RUN) continue;
       run++;
@@ -166,12 +415,33 @@ export function inlineCode(text: string, options: { inTable?: boolean } = {}): s
     } else {
       run = 0;
     }
-    clean += options.inTable === true && c === "|" ? "¦" : c;
+    out.push(inTable && code === 124 ? 0xa6 : code);
+    if (blank && !isWhitespace(code)) blank = false;
   }
-  if (clean.trim() === "") return "` `";
+  if (blank) {
+    out.length = from;
+    out.append("` `");
+    return;
+  }
   const fence = "`".repeat(longestRun + 1);
-  const pad = clean.startsWith("`") || clean.endsWith("`") ? " " : "";
-  return `${fence}${pad}${clean}${pad}${fence}`;
+  const pad = out.unitAt(from) === 96 || out.unitAt(out.length - 1) === 96 ? " " : "";
+  out.insert(from, `${fence}${pad}`);
+  out.append(pad);
+  out.append(fence);
+}
+
+/** What `String.prototype.trim` removes (WhiteSpace and LineTerminator of ECMAScript). */
+function isWhitespace(code: number): boolean {
+  return code <= 0xff
+    ? code === 32 || (code >= 9 && code <= 13) || code === 0xa0
+    : code === 0x1680 ||
+        (code >= 0x2000 && code <= 0x200a) ||
+        code === 0x2028 ||
+        code === 0x2029 ||
+        code === 0x202f ||
+        code === 0x205f ||
+        code === 0x3000 ||
+        code === 0xfeff;
 }
 
 /**
@@ -181,36 +451,38 @@ export function inlineCode(text: string, options: { inTable?: boolean } = {}): s
  * length, as in CommonMark) is found in one backwards pass.
  */
 export function escapeWithCode(text: string): string {
-  const runs: { start: number; length: number }[] = [];
-  for (let i = 0; i < text.length; ) {
-    if (text.charCodeAt(i) !== 96) {
-      i++;
-      continue;
-    }
+  const starts: number[] = [];
+  const lengths: number[] = [];
+  for (let i = text.indexOf("`"); i >= 0; i = text.indexOf("`", i)) {
     const start = i;
     while (i < text.length && text.charCodeAt(i) === 96) i++;
-    runs.push({ start, length: i - start });
+    starts.push(start);
+    lengths.push(i - start);
   }
-  const partner = new Int32Array(runs.length).fill(-1);
+  const partner = new Int32Array(starts.length).fill(-1);
   const nextByLength = new Map<number, number>();
-  for (let k = runs.length - 1; k >= 0; k--) {
-    const length = (runs[k] as { length: number }).length;
+  for (let k = starts.length - 1; k >= 0; k--) {
+    const length = lengths[k] as number;
     partner[k] = nextByLength.get(length) ?? -1;
     nextByLength.set(length, k);
   }
-  let out = "";
+  // no code span at all: the whole text is escaped as one piece
+  if (!partner.some((p) => p >= 0)) return escapeInline(text);
+  const out = new CodeUnits(text.length + 16);
   let pos = 0;
-  for (let k = 0; k < runs.length; k++) {
+  for (let k = 0; k < starts.length; k++) {
     const p = partner[k] as number;
     if (p < 0) continue;
-    const open = runs[k] as { start: number; length: number };
-    const close = runs[p] as { start: number; length: number };
-    out += escapeInline(text.slice(pos, open.start));
-    out += inlineCode(text.slice(open.start + open.length, close.start));
-    pos = close.start + close.length;
+    const openStart = starts[k] as number;
+    const closeStart = starts[p] as number;
+    // each piece as if it were the whole text (`escapeInline(text.slice(…))`)
+    writeEscaped(out, text, pos, openStart);
+    writeInlineCode(out, text, openStart + (lengths[k] as number), closeStart, false);
+    pos = closeStart + (lengths[p] as number);
     k = p;
   }
-  return out + escapeInline(text.slice(pos));
+  writeEscaped(out, text, pos, text.length);
+  return out.toString();
 }
 
 /** A markdown table. Cells must already be escaped (they are pasted as they are). */
@@ -236,32 +508,59 @@ export function codeBlock(text: string, options: { lang?: string; indent?: strin
   const indent = options.indent ?? "";
   let longestRun = 0;
   let run = 0;
-  let clean = "";
-  for (const c of text) {
-    const code = c.charCodeAt(0);
-    if (c === "\r" || (c !== "\n" && c !== "\t" && isInvisibleControl(code))) continue;
-    if (c.length === 1 && (isHigh(code) || isLow(code))) {
-      clean += "\uFFFD"; // half of a surrogate pair
+  // undefined while nothing was changed: the text so far is its own clean copy
+  let clean: CodeUnits | undefined;
+  const changeAt = (i: number): CodeUnits => {
+    if (clean === undefined) {
+      clean = new CodeUnits(text.length + 16);
+      clean.append(text, 0, i);
+    }
+    return clean;
+  };
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code === 13 || (code !== 10 && code !== 9 && isInvisibleControl(code))) {
+      changeAt(i);
+      continue;
+    }
+    if (isHigh(code) && isLow(text.charCodeAt(i + 1))) {
+      clean?.push2(code, text.charCodeAt(i + 1)); // a pair: one character
+      i++;
       run = 0;
       continue;
     }
-    if (c === "`") {
-      if (run === MAX_CODE_RUN) continue;
+    if (isHigh(code) || isLow(code)) {
+      changeAt(i).push(0xfffd); // half of a surrogate pair
+      run = 0;
+      continue;
+    }
+    if (code === 96) {
+      if (run === MAX_CODE_RUN) {
+        changeAt(i);
+        continue;
+      }
       run++;
       if (run > longestRun) longestRun = run;
     } else {
       run = 0;
     }
-    clean += c;
+    clean?.push(code);
   }
   const fence = "`".repeat(Math.max(3, longestRun + 1));
   // trailing newlines dropped by a loop: `/\n+$/` backtracks quadratically on newline runs
-  let end = clean.length;
-  while (end > 0 && clean.charCodeAt(end - 1) === 10) end--;
-  const body = clean
-    .slice(0, end)
-    .split("\n")
-    .map((line) => (line === "" ? "" : `${indent}${line}`))
-    .join("\n");
+  const all = clean === undefined ? text : (clean as CodeUnits).toString();
+  let end = all.length;
+  while (end > 0 && all.charCodeAt(end - 1) === 10) end--;
+  let body = all.slice(0, end);
+  if (indent !== "") {
+    // every line that is not empty gets the indent (one pass: no array of a million lines)
+    const indented = new CodeUnits(end + 16);
+    for (let i = 0; i < end; i++) {
+      const code = all.charCodeAt(i);
+      if (code !== 10 && (i === 0 || all.charCodeAt(i - 1) === 10)) indented.append(indent);
+      indented.push(code);
+    }
+    body = indented.toString();
+  }
   return `${indent}${fence}${options.lang ?? ""}\n${body}\n${indent}${fence}`;
 }

@@ -365,7 +365,13 @@ export function fitWithin(text: string, limitBytes: number): string {
   const kept: string[] = [];
   let size = 0;
   let openFence: string | undefined;
-  for (const line of text.split("\n")) {
+  // line by line with indexOf, not `split`: a megabyte of line breaks made a million strings
+  // here, of which only the first ~65,000 can be kept
+  for (let start = 0; start <= text.length; ) {
+    const newline = text.indexOf("\n", start);
+    const end = newline < 0 ? text.length : newline;
+    const line = text.slice(start, end);
+    start = end + 1;
     const add = (kept.length === 0 ? 0 : 1) + byteLength(line);
     const fence = /^ {0,4}(`{3,})/.exec(line)?.[1];
     let next = openFence;
@@ -382,7 +388,10 @@ export function fitWithin(text: string, limitBytes: number): string {
   if (openFence !== undefined) kept.push(openFence);
   let out = kept.join("\n");
   if (out === "") {
-    out = Buffer.from(text, "utf8").subarray(0, Math.max(0, budget)).toString("utf8");
+    // the first `budget` bytes lie within the first `budget` UTF-16 units: encode no more than those
+    // (a pair cut by the slice becomes 3 bytes that cannot all fit, so it is dropped as before)
+    const head = text.slice(0, Math.max(0, budget));
+    out = Buffer.from(head, "utf8").subarray(0, Math.max(0, budget)).toString("utf8");
     while (out.endsWith("\uFFFD")) out = out.slice(0, -1); // half a character
     const tick = out.indexOf("`");
     if (tick >= 0) out = out.slice(0, tick);

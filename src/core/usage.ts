@@ -63,10 +63,37 @@ function isObject(value: unknown): value is Json {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
+/**
+ * How deep a log line's JSON may nest. Claude Code and Codex lines nest about 10 levels (tool
+ * inputs a few more); a line of a million `[` made JSON.parse build a million arrays before it
+ * failed (400 ms per parse).
+ */
+export const MAX_JSON_DEPTH = 1_000;
+
+/** Whether `text` opens more than `limit` arrays or objects at once (strings skipped). Linear. */
+function nestsDeeperThan(text: string, limit: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 92)
+        i++; // a backslash escapes the next character
+      else if (c === 34) inString = false;
+    } else if (c === 34) inString = true;
+    else if (c === 91 || c === 123) {
+      if (++depth > limit) return true;
+    } else if (c === 93 || c === 125) depth--;
+  }
+  return false;
+}
+
 function parseJsonObject(line: string): Json | { skipped: string } | undefined {
   const text = line.trim();
   if (text === "") return undefined;
   if (text.length > MAX_LINE_LENGTH) return { skipped: "the line is too long" };
+  if (nestsDeeperThan(text, MAX_JSON_DEPTH))
+    return { skipped: `nested more than ${MAX_JSON_DEPTH} levels deep` };
   let value: unknown;
   try {
     value = JSON.parse(text);

@@ -136,6 +136,11 @@ function isLetter(c: string | undefined): boolean {
   return c !== undefined && ((c >= "a" && c <= "z") || (c >= "A" && c <= "Z"));
 }
 
+/** The characters `collapse` turns into spaces (and drops at the start). */
+function isSeparator(code: number): boolean {
+  return code === 32 || code === 9 || code === 45 || code === 95 || code === 0xa0;
+}
+
 /** Lower case, `-`/`_`/whitespace runs → one space, trimmed. */
 function collapse(text: string): string {
   let out = "";
@@ -353,6 +358,14 @@ interface FieldLine {
 const MAX_KEY_CHARS = 40;
 
 function fieldKey(keyText: string): ValueFieldName | undefined {
+  // every key starts with i, t, w or b: its first character decides most texts without
+  // collapsing them (a body of a million `a:` lines collapsed each one). `collapse` drops leading
+  // separators and lower-cases; a non-ASCII first character can lower-case to no key's start
+  // (`İ` gives `i` plus a combining dot, which no key has next)
+  let first = 0;
+  while (first < keyText.length && isSeparator(keyText.charCodeAt(first))) first++;
+  const c = keyText.charCodeAt(first) | 0x20;
+  if (c !== 105 && c !== 116 && c !== 119 && c !== 98) return undefined;
   let s = keyText;
   const paren = s.indexOf("(");
   if (paren > 0) s = s.slice(0, paren); // `Worth (USD):`
@@ -803,9 +816,19 @@ export const MAX_SECTION_LINES = 1_000;
 
 /** Could line `i` be `Key: value`? First character and a colon early on, without slicing it all. */
 function mayBeField(doc: MarkdownLines, i: number): boolean {
+  // ASCII letter or digit, `-`, `*`, `+` or `_` (char codes: no string per line)
   const first = doc.first(i);
-  const c = String.fromCharCode(first);
-  if (!(isLetter(c) || isDigit(c) || c === "-" || c === "*" || c === "+" || c === "_"))
+  const letter = first | 0x20;
+  if (
+    !(
+      (letter >= 97 && letter <= 122) ||
+      (first >= 48 && first <= 57) ||
+      first === 45 ||
+      first === 42 ||
+      first === 43 ||
+      first === 95
+    )
+  )
     return false;
   return doc.head(i, doc.indent(i) + MAX_KEY_CHARS + 16).includes(":");
 }

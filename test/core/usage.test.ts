@@ -9,6 +9,7 @@ import {
   codexEntries,
   dedupeEntries,
   isInsideAny,
+  MAX_JSON_DEPTH,
   parseClaudeLine,
   parseCodexLine,
   parseSince,
@@ -81,6 +82,18 @@ const assistant = (usage: Record<string, unknown>, extra: Record<string, unknown
   });
 
 describe("parseClaudeLine", () => {
+  it("skips a line nested deeper than MAX_JSON_DEPTH without parsing it (JSON.parse took 400 ms)", () => {
+    const deep = (levels: number) => `{"a":${"[".repeat(levels - 1)}${"]".repeat(levels - 1)}}`;
+    const reason = `nested more than ${MAX_JSON_DEPTH} levels deep`;
+    expect(parseClaudeLine(deep(MAX_JSON_DEPTH + 1))).toEqual({ kind: "skipped", reason });
+    expect(parseCodexLine(deep(MAX_JSON_DEPTH + 1))).toEqual({ kind: "skipped", reason });
+    expect(parseClaudeLine("[".repeat(1_000_000))).toEqual({ kind: "skipped", reason });
+    // brackets inside strings do not count, escaped quotes included
+    const inString = `{"type":"user","text":"\\"${"[".repeat(2_000)}"}`;
+    expect(parseClaudeLine(inString).kind).not.toBe("skipped");
+    expect(parseClaudeLine(deep(MAX_JSON_DEPTH)).kind).not.toBe("skipped");
+  });
+
   it("maps Claude's usage to token kinds, splitting 5-minute and 1-hour cache writes", () => {
     const r = parseClaudeLine(
       assistant({
