@@ -29,6 +29,14 @@ interface Line {
   blank: boolean;
 }
 
+/** A line of only whitespace (what `trim()` removes); no string made for the common cases. */
+function isBlankLine(message: string, start: number, end: number): boolean {
+  if (start === end) return true;
+  const c = message.charCodeAt(start);
+  if (c > 32 && c < 127) return false; // printable ASCII: not whitespace
+  return message.slice(start, end).trim() === "";
+}
+
 function splitLines(message: string): Line[] {
   const lines: Line[] = [];
   let number = 1;
@@ -36,7 +44,7 @@ function splitLines(message: string): Line[] {
     const nl = message.indexOf("\n", start);
     const end = nl === -1 ? message.length : nl;
     if (nl === -1 && start === message.length) break;
-    lines.push({ start, end, number, blank: message.slice(start, end).trim() === "" });
+    lines.push({ start, end, number, blank: isBlankLine(message, start, end) });
     start = end + 1;
   }
   return lines;
@@ -69,14 +77,14 @@ export function findStrayCostTrailers(params: {
   const { message, sha } = params;
   const nul = message.indexOf("\0");
   const text = nul === -1 ? message : message.slice(0, nul); // git stops at a NUL, like trailers.ts
+  // most messages have no cost trailer outside the block: look for one line by line before
+  // making an object per line (a 1 MB message of newlines is a million lines)
+  if (!hasCostTrailerLine(text, params.aliases)) return undefined;
   const lines = splitLines(text);
   const candidates: { line: Line; index: number }[] = [];
   lines.forEach((line, index) => {
     if (index === 0 || line.blank) return; // the subject line is never a trailer
-    const key = lineKey(text, line);
-    if (key === undefined) return;
-    const known = costTrailerKey(key, params.aliases);
-    if (known !== undefined && RECORDING_KEYS.has(known)) candidates.push({ line, index });
+    if (isCostTrailerLine(text, line, params.aliases)) candidates.push({ line, index });
   });
   if (candidates.length === 0) return undefined; // most messages: no second look at the block
   const block = findTrailerBlock(text);
@@ -99,6 +107,35 @@ export function findStrayCostTrailers(params: {
     where: `commit ${shortSha} line ${first.line.number}`,
     quote: quoteInput(quoted, 200),
   };
+}
+
+function isCostTrailerLine(
+  text: string,
+  line: Line,
+  aliases: Config["trailers"]["aliases"] | undefined,
+): boolean {
+  const key = lineKey(text, line);
+  if (key === undefined) return false;
+  const known = costTrailerKey(key, aliases);
+  return known !== undefined && RECORDING_KEYS.has(known);
+}
+
+/** Whether any line after the subject is a `token: value` line of a cost trailer key. */
+function hasCostTrailerLine(text: string, aliases: Config["trailers"]["aliases"] | undefined) {
+  let start = text.indexOf("\n");
+  if (start === -1) return false;
+  start++;
+  for (let number = 2; start < text.length; number++) {
+    const nl = text.indexOf("\n", start);
+    const end = nl === -1 ? text.length : nl;
+    // a key starts in column 0 with [A-Za-z0-9]: skip other lines without looking further
+    const c = text.charCodeAt(start);
+    const alnum = (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+    if (alnum && isCostTrailerLine(text, { start, end, number, blank: false }, aliases))
+      return true;
+    start = end + 1;
+  }
+  return false;
 }
 
 /** Why git does not read the line at `index` as a trailer. */
