@@ -162,6 +162,33 @@ export function yamlDepthBound(text: string): number {
   return worst;
 }
 
+/**
+ * Lines of settings a config never needs (the documented config with every setting has ~60);
+ * more are refused before parsing: the YAML library's time grows with the lines (and with
+ * distinct keys faster than linearly: it compares each new key with the others), 64 KiB of
+ * one-character lines took 200 ms. Blank and comment lines do not count.
+ */
+export const MAX_CONFIG_LINES = 1000;
+
+/** Lines that are neither blank nor a comment, counted in one pass, stopping past `limit`. */
+export function contentLines(text: string, limit = Number.POSITIVE_INFINITY): number {
+  let count = 0;
+  let i = 0;
+  while (i < text.length && count <= limit) {
+    let lineEnd = text.indexOf("\n", i);
+    if (lineEnd === -1) lineEnd = text.length;
+    let j = i;
+    while (j < lineEnd) {
+      const c = text.charCodeAt(j);
+      if (c !== 32 && c !== 9 && c !== 13) break;
+      j++;
+    }
+    if (j < lineEnd && text.charCodeAt(j) !== 35) count++; // 35: '#'
+    i = lineEnd + 1;
+  }
+  return count;
+}
+
 /** Parse YAML text; an empty file means all defaults. */
 export function parseConfigText(text: string): ConfigResult {
   if (text.length > MAX_CONFIG_BYTES) {
@@ -171,6 +198,17 @@ export function parseConfigText(text: string): ConfigResult {
         {
           path: "",
           message: `the file is larger than ${MAX_CONFIG_BYTES / 1024} KiB; a cost-value config is a few lines`,
+        },
+      ],
+    };
+  }
+  if (contentLines(text, MAX_CONFIG_LINES) > MAX_CONFIG_LINES) {
+    return {
+      ok: false,
+      problems: [
+        {
+          path: "",
+          message: `the file has more than ${MAX_CONFIG_LINES.toLocaleString("en-US")} lines of settings; a cost-value config is a few dozen (blank and comment lines do not count)`,
         },
       ],
     };

@@ -3,8 +3,10 @@ import { describe, expect, it } from "vitest";
 import { CONFIG_DOC, generateConfigDoc } from "../../scripts/generate-config-docs.js";
 import { describeConfig, renderDefaultConfigYaml } from "../../src/config/describe-config.js";
 import {
+  contentLines,
   formatConfigProblems,
   MAX_CONFIG_BYTES,
+  MAX_CONFIG_LINES,
   parseConfigObject,
   parseConfigText,
 } from "../../src/config/parse-config.js";
@@ -73,6 +75,15 @@ describe("parseConfigText", () => {
     expect(problemsOf("- a\n- b\n")[0]).toContain("must be a mapping of settings");
     expect(problemsOf("just text\n")[0]).toContain("must be a mapping of settings");
     expect(problemsOf(`# ${"x".repeat(MAX_CONFIG_BYTES)}\n`)[0]).toContain("larger than 64 KiB");
+  });
+
+  it("refuses more than 1,000 lines of settings before parsing them; comments and blank lines do not count", () => {
+    const keys = Array.from({ length: MAX_CONFIG_LINES + 1 }, (_, i) => `k${i}: v`).join("\n");
+    expect(problemsOf(keys)[0]).toContain("more than 1,000 lines of settings");
+    expect(problemsOf(":\n".repeat(20_000))[0]).toContain("more than 1,000 lines of settings");
+    const commented = `${"# a comment\n\n".repeat(5_000)}currency: EUR\n`;
+    expect(parseConfigText(commented)).toMatchObject({ ok: true, config: { currency: "EUR" } });
+    expect(contentLines("a: 1\n  # c\n\n\t\r\n  b: 2\r\n")).toBe(2);
   });
 
   it("survives an alias bomb", () => {
