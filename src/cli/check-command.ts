@@ -6,7 +6,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { basename, resolve } from "node:path";
 import { formatConfigProblems, parseConfigText } from "../config/parse-config.js";
 import { type Config, DEFAULT_CONFIG } from "../config/schema.js";
-import { markdownToText } from "../core/markdown-to-text.js";
+import { markdownToText } from "../core/markdown/to-text.js";
 import { renderCheckOutput } from "../core/render.js";
 import { parseIssueRef } from "../core/value.js";
 import { evaluatePullRequest, type LinkedIssue } from "../core/verdict.js";

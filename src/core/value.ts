@@ -11,7 +11,7 @@
  * Why now: Checkout fails for 2% of EU card payments; ~40 support tickets a week.
  * ```
  *
- * Bodies are untrusted: everything is a line-by-line scan (see `issue-ref.ts`), any string gives a
+ * Bodies are untrusted: everything is a line-by-line scan (see `markdown/lines.ts`), any string gives a
  * result and never an exception, and every problem names its field, its line and its fix.
  * The format is documented for users in `docs/value-statement.md`.
  */
@@ -20,11 +20,12 @@ import {
   findClosingReferences,
   formatIssueRef,
   type IssueRef,
-  MarkdownLines,
   type RepositoryContext,
   readIssueRef,
   sameIssue,
 } from "./issue-ref.js";
+import { isDigit, isLetter, isSpaceOrTab, leadingSpaces, runLength } from "./markdown/chars.js";
+import { MarkdownLines } from "./markdown/lines.js";
 import { formatMoney, type Money, parseMoney } from "./money.js";
 import { type Problem, quoteInput } from "./problem.js";
 
@@ -124,18 +125,6 @@ export interface LinkedIssueBody {
 // ---------------------------------------------------------------------------------------------
 // Small text helpers (all linear, no regular expressions over untrusted text)
 
-function isSpace(c: string | undefined): boolean {
-  return c === " " || c === "\t";
-}
-
-function isDigit(c: string | undefined): boolean {
-  return c !== undefined && c >= "0" && c <= "9";
-}
-
-function isLetter(c: string | undefined): boolean {
-  return c !== undefined && ((c >= "a" && c <= "z") || (c >= "A" && c <= "Z"));
-}
-
 /** The characters `collapse` turns into spaces (and drops at the start). */
 function isSeparator(code: number): boolean {
   return code === 32 || code === 9 || code === 45 || code === 95 || code === 0xa0;
@@ -183,18 +172,6 @@ function stripColon(text: string): string {
 function normalizeHeading(text: string): string {
   if (text.length > 300) return text;
   return collapse(stripColon(unwrap(stripColon(text))));
-}
-
-function runLength(text: string, start: number, char: string): number {
-  let i = start;
-  while (i < text.length && text[i] === char) i++;
-  return i - start;
-}
-
-function leadingSpaces(text: string): number {
-  let i = 0;
-  while (i < text.length && isSpace(text[i])) i++;
-  return i;
 }
 
 /**
@@ -249,12 +226,12 @@ function atxHeading(text: string): Heading | undefined {
   const level = runLength(text, i, "#");
   if (level > 6) return undefined;
   const after = text[i + level];
-  if (after !== undefined && !isSpace(after)) return undefined;
+  if (after !== undefined && !isSpaceOrTab(after)) return undefined;
   let content = text.slice(i + level).trim();
   let end = content.length;
   while (end > 0 && content[end - 1] === "#") end--;
   if (end === 0) content = "";
-  else if (end < content.length && isSpace(content[end - 1]))
+  else if (end < content.length && isSpaceOrTab(content[end - 1]))
     content = content.slice(0, end).trimEnd();
   return { level, text: content, setext: false };
 }
@@ -287,10 +264,10 @@ function setextUnderline(text: string): number | undefined {
 
 function isListItemStart(trimmed: string): boolean {
   const c = trimmed[0];
-  if ((c === "-" || c === "*" || c === "+") && isSpace(trimmed[1])) return true;
+  if ((c === "-" || c === "*" || c === "+") && isSpaceOrTab(trimmed[1])) return true;
   let i = 0;
   while (i < 9 && isDigit(trimmed[i])) i++;
-  return i > 0 && (trimmed[i] === "." || trimmed[i] === ")") && isSpace(trimmed[i + 1]);
+  return i > 0 && (trimmed[i] === "." || trimmed[i] === ")") && isSpaceOrTab(trimmed[i + 1]);
 }
 
 const HASH = 35;
