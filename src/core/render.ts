@@ -6,11 +6,12 @@
  * (https://docs.github.com/rest/checks/runs#create-a-check-run); we stay under
  * OUTPUT_LIMIT_BYTES counted in UTF-8 bytes (a conservative measure) and say what was cut.
  */
+
+import { formatIssueRef, type IssueRef } from "./issue-ref.js";
 import { codeBlock, escapeInline, escapeShort, inlineCode, table } from "./markdown/escape.js";
 import { formatMoney, type Money } from "./money.js";
 import type { Problem } from "./problem.js";
 import type { TokenCounts } from "./tokens.js";
-import { formatIssueRef, type IssueRef } from "./value.js";
 import {
   type EvaluatedVerdict,
   type Finding,

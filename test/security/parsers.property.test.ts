@@ -31,7 +31,8 @@ import {
   parseSince,
   trailerModelId,
 } from "../../src/core/usage.js";
-import { parseValueSection, resolveValueStatement } from "../../src/core/value.js";
+import { resolveValueStatement } from "../../src/core/value/resolve.js";
+import { parseValueSection } from "../../src/core/value/section.js";
 import {
   agentSignalsSchema,
   commandSchema,
