@@ -68,7 +68,7 @@ export function exampleAmount(currency: string, units: bigint): string {
   return formatMoney({ micros: units * 1_000_000n, currency }, { whole: true });
 }
 
-export function readIssueField(field: RawField, context: FieldContext): Read<IssueRef> {
+function readIssueField(field: RawField, context: FieldContext): Read<IssueRef> {
   const value = unwrap(field.value);
   let result = readIssueRef(value);
   if (!result.ok && result.reason === "invalid") {
@@ -191,7 +191,7 @@ function describeTypes(types: Readonly<Record<string, string>>): string {
 /** A type is a word or two; longer text is not read (and cannot be one). */
 const MAX_TYPE_CHARS = 200;
 
-export function readTypeField(field: RawField, context: FieldContext): Read<string> {
+function readTypeField(field: RawField, context: FieldContext): Read<string> {
   const types = context.config.value.types;
   const allowed = Object.keys(types);
   const raw = unwrap(field.value);
@@ -271,7 +271,7 @@ function parseAmount(text: string, currency: string) {
   return whole;
 }
 
-export function readMoneyField(
+function readMoneyField(
   name: "worth" | "budget",
   field: RawField,
   context: FieldContext,
@@ -311,7 +311,7 @@ export function readMoneyField(
   return { ok: true, value: result.money };
 }
 
-export function readWhyNowField(field: RawField, context: FieldContext): Read<string> {
+function readWhyNowField(field: RawField, context: FieldContext): Read<string> {
   const text = field.value.trim();
   if (text.length <= WHY_NOW_MAX_CHARS) return { ok: true, value: text };
   let cut = text.slice(0, WHY_NOW_MAX_CHARS);
@@ -329,4 +329,36 @@ export function readWhyNowField(field: RawField, context: FieldContext): Read<st
       quote: quoteInput(text),
     },
   };
+}
+
+/** Read one field's value; a value read is stored in `parsed`. */
+export function readFieldValue(
+  name: ValueFieldName,
+  field: RawField,
+  context: FieldContext,
+  parsed: ParsedValueFields,
+): Read<unknown> {
+  switch (name) {
+    case "issue": {
+      const result = readIssueField(field, context);
+      if (result.ok) parsed.issue = result.value;
+      return result;
+    }
+    case "type": {
+      const result = readTypeField(field, context);
+      if (result.ok) parsed.type = result.value;
+      return result;
+    }
+    case "worth":
+    case "budget": {
+      const result = readMoneyField(name, field, context);
+      if (result.ok) parsed[name] = result.value;
+      return result;
+    }
+    case "whyNow": {
+      const result = readWhyNowField(field, context);
+      if (result.ok) parsed.whyNow = result.value;
+      return result;
+    }
+  }
 }

@@ -3,9 +3,7 @@
  * lines, read each field's value.
  */
 
-import type { IssueRef } from "../issue-ref.js";
 import { MarkdownLines } from "../markdown/lines.js";
-import type { Money } from "../money.js";
 import { type Problem, quoteInput } from "../problem.js";
 import {
   isListItemStart,
@@ -18,11 +16,7 @@ import {
   type FieldContext,
   type ParsedValueFields,
   type RawField,
-  type Read,
-  readIssueField,
-  readMoneyField,
-  readTypeField,
-  readWhyNowField,
+  readFieldValue,
   VALUE_FIELD_LABELS,
   VALUE_FIELD_NAMES,
   type ValueConfig,
@@ -89,47 +83,49 @@ function addFieldProblem(analysis: Analysis, name: ValueFieldName, problem: Prob
   analysis.fieldProblems[name] = list;
 }
 
-export function analyzeBody(body: string, where: string, config: ValueConfig): Analysis {
-  const analysis: Analysis = {
-    section: { found: false, fields: {}, placeholders: {}, parsed: {}, problems: [] },
-    fieldProblems: {},
-    otherProblems: [],
-    hints: [],
-    doc: new MarkdownLines(typeof body === "string" ? body : ""),
-  };
-  const doc = analysis.doc;
-  const target = normalizeHeading(config.value.heading);
-  const headingMark = `## ${config.value.heading}`;
+/** What scanning a body for its section found (step 1 of `analyzeBody`). */
+interface SectionScan {
+  found: boolean;
+  headingLine?: number;
+  headingLevel?: number;
+  /** The section's lines (0-based), at most `MAX_SECTION_LINES`. */
+  lines: number[];
+  tooLong: boolean;
+  /** 1-based line of a second section with the same heading. */
+  secondLine?: number;
+  /** For the "no section" message: a heading that almost matched, a field outside the section. */
+  hints: string[];
+}
 
-  // 1. find the section: from its heading to the next heading of the same or a higher level
-  const sectionLines: number[] = [];
+/** Find the section: from its heading to the next heading of the same or a higher level. */
+function findSection(doc: MarkdownLines, config: ValueConfig): SectionScan {
+  const scan: SectionScan = { found: false, lines: [], tooLong: false, hints: [] };
+  const target = normalizeHeading(config.value.heading);
   let sectionLevel = 0;
   let inSection = false;
-  let secondSectionLine: number | undefined;
   let nearHeading: string | undefined;
   let strayField: { line: number; key: string } | undefined;
-  let sectionTooLong = false;
   for (let i = 0; i < doc.count; i++) {
     if (doc.isCode(i)) continue;
     const heading = headingAt(doc, i);
     if (heading !== undefined) {
       if (inSection && heading.level <= sectionLevel) inSection = false;
       // the section has ended and a second one was seen: nothing more to learn
-      if (analysis.section.found && !inSection && secondSectionLine !== undefined) break;
+      if (scan.found && !inSection && scan.secondLine !== undefined) break;
       // normalizing only shortens a heading: a shorter one can neither match nor contain the target
       const normalized = heading.text.length >= target.length ? normalizeHeading(heading.text) : "";
       if (normalized === target) {
-        if (!analysis.section.found) {
-          analysis.section.found = true;
-          analysis.section.headingLine = i + 1;
-          analysis.section.headingLevel = heading.level;
+        if (!scan.found) {
+          scan.found = true;
+          scan.headingLine = i + 1;
+          scan.headingLevel = heading.level;
           sectionLevel = heading.level;
           inSection = true;
-        } else if (secondSectionLine === undefined) {
-          secondSectionLine = i + 1;
+        } else if (scan.secondLine === undefined) {
+          scan.secondLine = i + 1;
         }
       } else if (
-        !analysis.section.found &&
+        !scan.found &&
         nearHeading === undefined &&
         normalized.length <= 100 &&
         normalized.includes(target)
@@ -140,98 +136,150 @@ export function analyzeBody(body: string, where: string, config: ValueConfig): A
       continue;
     }
     if (inSection) {
-      if (sectionLines.length < MAX_SECTION_LINES) sectionLines.push(i);
-      else sectionTooLong = true;
-    } else if (!analysis.section.found && strayField === undefined && mayBeField(doc, i)) {
+      if (scan.lines.length < MAX_SECTION_LINES) scan.lines.push(i);
+      else scan.tooLong = true;
+    } else if (!scan.found && strayField === undefined && mayBeField(doc, i)) {
       const field = parseFieldLine(doc.text(i));
       if (field?.key !== undefined && !isPlaceholder(field.value)) {
         strayField = { line: i + 1, key: field.keyText };
       }
     }
   }
-  if (nearHeading !== undefined) analysis.hints.push(nearHeading);
+  if (nearHeading !== undefined) scan.hints.push(nearHeading);
   if (strayField !== undefined) {
-    analysis.hints.push(
-      `found \`${quoteInput(strayField.key, 40)}:\` at line ${strayField.line}, but not under a \`${headingMark}\` heading`,
+    scan.hints.push(
+      `found \`${quoteInput(strayField.key, 40)}:\` at line ${strayField.line}, but not under a \`## ${config.value.heading}\` heading`,
     );
   }
-  if (!analysis.section.found) return analysis;
-  if (sectionTooLong) {
-    analysis.otherProblems.push({
+  return scan;
+}
+
+/** Warnings about the section as a whole: cut at `MAX_SECTION_LINES`, given twice. */
+function sectionWarnings(scan: SectionScan, where: string, headingMark: string): Problem[] {
+  const warnings: Problem[] = [];
+  if (scan.tooLong) {
+    warnings.push({
       code: "value.section-too-long",
       severity: "warning",
       message: `The \`${headingMark}\` section is longer than ${MAX_SECTION_LINES.toLocaleString("en-US")} lines; only the first ${MAX_SECTION_LINES.toLocaleString("en-US")} are read`,
       fix: `Keep the section to its fields and start other text under a new heading`,
-      where: `${where} line ${analysis.section.headingLine}`,
+      where: `${where} line ${scan.headingLine}`,
     });
   }
-  if (secondSectionLine !== undefined) {
-    analysis.otherProblems.push({
+  if (scan.secondLine !== undefined) {
+    warnings.push({
       code: "value.duplicate-section",
       severity: "warning",
-      message: `There is a second \`${headingMark}\` section (line ${secondSectionLine}); only the first (line ${analysis.section.headingLine}) is read`,
+      message: `There is a second \`${headingMark}\` section (line ${scan.secondLine}); only the first (line ${scan.headingLine}) is read`,
       fix: "Merge the two sections into one",
-      where: `${where} line ${secondSectionLine}`,
+      where: `${where} line ${scan.secondLine}`,
     });
   }
+  return warnings;
+}
 
-  // 2. the field lines of the section
+/**
+ * `Why now` is a paragraph: its first line's value and the lines that directly follow it, up to a
+ * blank line, a field, a list item or a heading. Returns the text and the last line used (an
+ * index into `lines`).
+ */
+function whyNowParagraph(
+  doc: MarkdownLines,
+  lines: readonly number[],
+  k: number,
+  first: string,
+): { value: string; last: number } {
+  const parts = first === "" ? [] : [first];
+  let last = k;
+  while (last + 1 < lines.length) {
+    const nextIndex = lines[last + 1] as number;
+    if (nextIndex !== (lines[last] as number) + 1) break;
+    const next = doc.text(nextIndex).trim();
+    if (next === "" || isListItemStart(next) || parseFieldLine(next)?.key !== undefined) break;
+    last++;
+    parts.push(next);
+  }
+  return { value: parts.join(" "), last };
+}
+
+/** A key that is no field's but close to one (`Wroth:`): a warning naming the field it resembles. */
+function unknownFieldWarning(
+  doc: MarkdownLines,
+  index: number,
+  keyText: string,
+  where: string,
+): Problem | undefined {
+  const near = nearMissKey(keyText);
+  if (near === undefined) return undefined;
+  const label = VALUE_FIELD_LABELS[near];
+  return {
+    code: "value.unknown-field",
+    severity: "warning",
+    message: `\`${quoteInput(keyText, 40)}:\` is not a value field, so it is ignored; did you mean \`${label}:\`?`,
+    fix: `Rename it to \`${label}:\``,
+    where: `${where} line ${index + 1}`,
+    quote: quoteInput(doc.text(index)),
+  };
+}
+
+/**
+ * The field lines of the section into `analysis.section.fields` (the first filled-in line of each
+ * field) and `placeholders`; returns, per field, the lines that give it a different value again.
+ */
+function collectFieldLines(
+  analysis: Analysis,
+  lines: readonly number[],
+  where: string,
+): Partial<Record<ValueFieldName, number[]>> {
+  const { doc, section } = analysis;
   const duplicates: Partial<Record<ValueFieldName, number[]>> = {};
   let unknownWarnings = 0;
-  for (let k = 0; k < sectionLines.length; k++) {
-    const index = sectionLines[k] as number;
+  for (let k = 0; k < lines.length; k++) {
+    const index = lines[k] as number;
     const parsed = mayBeField(doc, index) ? parseFieldLine(doc.text(index)) : undefined;
     if (parsed === undefined) continue;
     if (parsed.key === undefined) {
-      const near =
-        unknownWarnings < MAX_UNKNOWN_FIELD_WARNINGS ? nearMissKey(parsed.keyText) : undefined;
-      if (near !== undefined) {
+      const warning =
+        unknownWarnings < MAX_UNKNOWN_FIELD_WARNINGS
+          ? unknownFieldWarning(doc, index, parsed.keyText, where)
+          : undefined;
+      if (warning !== undefined) {
         unknownWarnings++;
-        const label = VALUE_FIELD_LABELS[near];
-        analysis.otherProblems.push({
-          code: "value.unknown-field",
-          severity: "warning",
-          message: `\`${quoteInput(parsed.keyText, 40)}:\` is not a value field, so it is ignored; did you mean \`${label}:\`?`,
-          fix: `Rename it to \`${label}:\``,
-          where: `${where} line ${index + 1}`,
-          quote: quoteInput(doc.text(index)),
-        });
+        analysis.otherProblems.push(warning);
       }
       continue;
     }
     let value = parsed.value;
     if (parsed.key === "whyNow") {
-      // a paragraph: following lines up to a blank line, a field, a list item or a heading
-      const parts = value === "" ? [] : [value];
-      while (k + 1 < sectionLines.length) {
-        const nextIndex = sectionLines[k + 1] as number;
-        if (nextIndex !== (sectionLines[k] as number) + 1) break;
-        const next = doc.text(nextIndex).trim();
-        if (next === "" || isListItemStart(next) || parseFieldLine(next)?.key !== undefined) break;
-        k++;
-        parts.push(next);
-      }
-      value = parts.join(" ");
+      const paragraph = whyNowParagraph(doc, lines, k, value);
+      value = paragraph.value;
+      k = paragraph.last;
     }
     const raw: RawField = { key: parsed.keyText, value, line: index + 1 };
     if (isPlaceholder(value)) {
-      analysis.section.placeholders[parsed.key] ??= raw;
+      section.placeholders[parsed.key] ??= raw;
       continue;
     }
-    const first = analysis.section.fields[parsed.key];
-    if (first === undefined) analysis.section.fields[parsed.key] = raw;
+    const first = section.fields[parsed.key];
+    if (first === undefined) section.fields[parsed.key] = raw;
     else if (first.value.toLowerCase() !== value.toLowerCase()) {
       const list = duplicates[parsed.key] ?? [];
       list.push(index + 1);
       duplicates[parsed.key] = list;
     }
   }
+  return duplicates;
+}
 
-  // 3. read each field's value
-  const context: FieldContext = { where, config };
-  const parsedFields = analysis.section.parsed;
+/** Read each field's value into `analysis.section.parsed`; problems go to `fieldProblems`. */
+function readFieldValues(
+  analysis: Analysis,
+  duplicates: Partial<Record<ValueFieldName, number[]>>,
+  context: FieldContext,
+): void {
+  const { section } = analysis;
   for (const name of VALUE_FIELD_NAMES) {
-    const field = analysis.section.fields[name];
+    const field = section.fields[name];
     if (field === undefined) continue;
     const others = duplicates[name];
     if (others !== undefined) {
@@ -241,33 +289,34 @@ export function analyzeBody(body: string, where: string, config: ValueConfig): A
         severity: "warning",
         message: `${label} is given more than once (lines ${plainList([field.line, ...others.slice(0, 5)].map(String))}${others.length > 5 ? ", …" : ""}) with different values; the first is used`,
         fix: `Keep one \`${label}:\` line`,
-        where: `${where} line ${others[0]}`,
+        where: `${context.where} line ${others[0]}`,
         quote: quoteInput(field.value),
       });
     }
-    let result: Read<unknown>;
-    switch (name) {
-      case "issue":
-        result = readIssueField(field, context);
-        if (result.ok) parsedFields.issue = result.value as IssueRef;
-        break;
-      case "type":
-        result = readTypeField(field, context);
-        if (result.ok) parsedFields.type = result.value as string;
-        break;
-      case "worth":
-      case "budget":
-        result = readMoneyField(name, field, context);
-        if (result.ok) parsedFields[name] = result.value as Money;
-        break;
-      case "whyNow":
-        result = readWhyNowField(field, context);
-        if (result.ok) parsedFields.whyNow = result.value as string;
-        break;
-    }
+    const result = readFieldValue(name, field, context, section.parsed);
     if (!result.ok) addFieldProblem(analysis, name, result.problem);
     else if (result.warning !== undefined) addFieldProblem(analysis, name, result.warning);
   }
+}
+
+/** One body's section: 1. find it, 2. collect its field lines, 3. read their values. */
+export function analyzeBody(body: string, where: string, config: ValueConfig): Analysis {
+  const doc = new MarkdownLines(typeof body === "string" ? body : "");
+  const scan = findSection(doc, config);
+  const analysis: Analysis = {
+    section: { found: false, fields: {}, placeholders: {}, parsed: {}, problems: [] },
+    fieldProblems: {},
+    otherProblems: [],
+    hints: scan.hints,
+    doc,
+  };
+  if (!scan.found) return analysis;
+  analysis.section.found = true;
+  analysis.section.headingLine = scan.headingLine;
+  analysis.section.headingLevel = scan.headingLevel;
+  analysis.otherProblems.push(...sectionWarnings(scan, where, `## ${config.value.heading}`));
+  const duplicates = collectFieldLines(analysis, scan.lines, where);
+  readFieldValues(analysis, duplicates, { where, config });
   analysis.section.problems = [
     ...VALUE_FIELD_NAMES.flatMap((name) => analysis.fieldProblems[name] ?? []),
     ...analysis.otherProblems,
