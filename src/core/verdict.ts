@@ -11,16 +11,10 @@ import type { Problem } from "./problem.js";
 import { findStrayCostTrailers } from "./stray-trailers.js";
 import { addTokens, emptyTokens, type TokenCounts } from "./tokens.js";
 import { parseTrailers } from "./trailers.js";
-import { resolveValueStatement, type ValueResult } from "./value/resolve.js";
+import { type LinkedIssue, resolveValueStatement, type ValueResult } from "./value/resolve.js";
 
 export type Level = "failure" | "neutral" | "success";
 export type Conclusion = Level | "skipped";
-
-export interface LinkedIssue {
-  ref: IssueRef;
-  body: string;
-  state?: "open" | "closed";
-}
 
 export interface PullRequestInput {
   repository: { owner: string; repo: string };

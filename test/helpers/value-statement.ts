@@ -3,7 +3,7 @@ import { type Config, configSchema, DEFAULT_CONFIG } from "../../src/config/sche
 import type { Money } from "../../src/core/money.js";
 import type { Problem } from "../../src/core/problem.js";
 import {
-  type LinkedIssueBody,
+  type LinkedIssue,
   resolveValueStatement,
   type ValueResult,
 } from "../../src/core/value/resolve.js";
@@ -21,7 +21,7 @@ export function section(body: string, config: Config = DEFAULT_CONFIG, where = "
 
 export function resolve(
   prBody: string,
-  linkedIssues: LinkedIssueBody[] = [],
+  linkedIssues: LinkedIssue[] = [],
   config: Config = DEFAULT_CONFIG,
 ): ValueResult {
   return resolveValueStatement({ prBody, linkedIssues, repository: here, config });

@@ -55,7 +55,8 @@ export type ValueResult =
   | { ok: true; statement: ValueStatement; warnings: Problem[] }
   | { ok: false; problems: Problem[]; partial: Partial<ValueStatement> };
 
-export interface LinkedIssueBody {
+/** An issue linked to the PR, with its description (what the GitHub side or the CLI read). */
+export interface LinkedIssue {
   ref: IssueRef;
   body: string;
   state?: "open" | "closed";
@@ -97,7 +98,7 @@ interface Resolution {
   label: (ref: IssueRef) => string;
   pr: Analysis;
   /** The linked issues, each once. */
-  linked: readonly LinkedIssueBody[];
+  linked: readonly LinkedIssue[];
   /** The issue the PR's `Issue:` field names. */
   named: IssueRef | undefined;
   /** The issue whose section completes the PR's. */
@@ -110,10 +111,10 @@ type PartialStatement = ParsedValueFields & Pick<ValueStatement, "origin">;
 
 /** The linked issues, each once, at most `MAX_LINKED_ISSUES`. */
 function distinctIssues(
-  issues: readonly LinkedIssueBody[],
+  issues: readonly LinkedIssue[],
   repository: RepositoryContext,
-): LinkedIssueBody[] {
-  const linked: LinkedIssueBody[] = [];
+): LinkedIssue[] {
+  const linked: LinkedIssue[] = [];
   for (const issue of issues.slice(0, MAX_LINKED_ISSUES)) {
     if (!linked.some((other) => sameIssue(other.ref, issue.ref, repository))) linked.push(issue);
   }
@@ -126,9 +127,9 @@ function distinctIssues(
  */
 function chooseSource(params: {
   named: IssueRef | undefined;
-  linked: readonly LinkedIssueBody[];
+  linked: readonly LinkedIssue[];
   repository: RepositoryContext;
-  analyze: (issue: LinkedIssueBody) => Source;
+  analyze: (issue: LinkedIssue) => Source;
   headingMark: string;
 }): { source: Source | undefined; namedUnavailable: boolean; warning?: Problem } {
   const { named, linked, repository, analyze, headingMark } = params;
@@ -320,7 +321,7 @@ function missingFieldProblem(r: Resolution, name: ValueFieldName): Problem {
  */
 export function resolveValueStatement(params: {
   prBody: string;
-  linkedIssues: readonly LinkedIssueBody[];
+  linkedIssues: readonly LinkedIssue[];
   repository: RepositoryContext;
   config: ValueConfig;
 }): ValueResult {
@@ -333,7 +334,7 @@ export function resolveValueStatement(params: {
 
   // 1. which issue's section completes the PR's
   const linked = distinctIssues(params.linkedIssues, repository);
-  const analyze = (issue: LinkedIssueBody): Source => ({
+  const analyze = (issue: LinkedIssue): Source => ({
     ref: issue.ref,
     label: label(issue.ref),
     analysis: analyzeBody(issue.body, `issue ${label(issue.ref)}`, config),

@@ -5,7 +5,7 @@ import { findClosingReferences, parseIssueRef } from "../../../src/core/issue-re
 import { formatMoney, type Money } from "../../../src/core/money.js";
 import type { Problem } from "../../../src/core/problem.js";
 import {
-  type LinkedIssueBody,
+  type LinkedIssue,
   resolveValueStatement,
   type ValueResult,
 } from "../../../src/core/value/resolve.js";
@@ -14,7 +14,7 @@ import { parseValueSection } from "../../../src/core/value/section.js";
 const here = { owner: "acme", repo: "shop" };
 const TYPES = Object.keys(DEFAULT_CONFIG.value.types);
 
-function resolve(prBody: string, linkedIssues: LinkedIssueBody[] = []): ValueResult {
+function resolve(prBody: string, linkedIssues: LinkedIssue[] = []): ValueResult {
   return resolveValueStatement({ prBody, linkedIssues, repository: here, config: DEFAULT_CONFIG });
 }
 
