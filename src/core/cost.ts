@@ -327,52 +327,92 @@ function toModelUsage(acc: ModelAccumulator): ModelUsage {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Problems of one commit
 
-/** Read the cost of one commit from its trailers. Never throws. */
-export function readCommitCost(params: {
-  commit: CommitInput;
-  trailers: readonly Trailer[];
-  config: CostConfig;
-  /** Date of the work, for prices that change on a date; default: the newest bundled prices. */
-  pricedAt?: Date;
-}): CommitCost {
-  const { commit, trailers, config } = params;
-  const currency = config.currency.toUpperCase();
-  const shortSha = commit.sha.slice(0, 7);
-  const keys = keyIndex(config.trailers.aliases);
-  const problems: Problem[] = [];
-  let droppedProblems = 0;
-  const report = (problem: Problem): void => {
-    if (problems.length < MAX_PROBLEMS_PER_COMMIT) problems.push(problem);
-    else droppedProblems++;
-  };
-  const where = (t: Trailer): string => `commit ${shortSha} line ${t.line}`;
-  const quoteTrailer = (t: Trailer): string => quoteInput(`${t.key}: ${t.value}`.slice(0, 200));
-  // a problem past the cap is only counted: not built (a megabyte of bad lines built 30,000)
-  const full = (): boolean => {
-    if (problems.length < MAX_PROBLEMS_PER_COMMIT) return false;
-    droppedProblems++;
+/** A commit's problems, at most `MAX_PROBLEMS_PER_COMMIT`: past that they are only counted. */
+class CommitProblems {
+  readonly list: Problem[] = [];
+  dropped = 0;
+
+  constructor(readonly shortSha: string) {}
+
+  where(t: Trailer): string {
+    return `commit ${this.shortSha} line ${t.line}`;
+  }
+
+  quote(t: Trailer): string {
+    return quoteInput(`${t.key}: ${t.value}`.slice(0, 200));
+  }
+
+  report(problem: Problem): void {
+    if (this.list.length < MAX_PROBLEMS_PER_COMMIT) this.list.push(problem);
+    else this.dropped++;
+  }
+
+  /**
+   * Whether the list is full, counting the problem the caller will then not build (a problem
+   * past the cap is only counted: a megabyte of bad lines built 30,000).
+   */
+  full(): boolean {
+    if (this.list.length < MAX_PROBLEMS_PER_COMMIT) return false;
+    this.dropped++;
     return true;
-  };
-  const malformed = (t: Trailer, what: string, failure: Failure): void => {
-    if (full()) return;
-    report({
+  }
+
+  malformed(t: Trailer, what: string, failure: Failure): void {
+    if (this.full()) return;
+    this.report({
       code: "cost.malformed",
       severity: "warning",
       message: `\`${quoteInput(t.key, 40)}\` ${what}: ${failure.reason}.`,
       fix: failure.fix,
-      where: where(t),
-      quote: quoteTrailer(t),
+      where: this.where(t),
+      quote: this.quote(t),
     });
+  }
+
+  /** The list, with one problem for those past the cap. */
+  finish(): Problem[] {
+    if (this.dropped > 0) {
+      this.list.push({
+        code: "cost.malformed",
+        severity: "warning",
+        message: `${this.dropped} more cost trailers in commit ${this.shortSha} could not be read.`,
+        fix: "Fix the trailers listed above the same way.",
+        where: `commit ${this.shortSha}`,
+      });
+    }
+    return this.list;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reading the trailers
+
+/** The cost trailers of a commit, read (step 1 of `readCommitCost`). */
+interface CostLines {
+  hasCostRecord: boolean;
+  agentNames: { name: string; trailer: Trailer }[];
+  costs: Money[];
+  usages: { model: string; tokens: TokenCounts; cost?: Money }[];
+  tokenLines: { tokens: TokenCounts; order: number; trailer: Trailer }[];
+  modelLines: { model: string; order: number }[];
+}
+
+function readCostLines(
+  trailers: readonly Trailer[],
+  keys: Map<string, CostTrailerKey>,
+  currency: string,
+  problems: CommitProblems,
+): CostLines {
+  const lines: CostLines = {
+    hasCostRecord: false,
+    agentNames: [],
+    costs: [],
+    usages: [],
+    tokenLines: [],
+    modelLines: [],
   };
-
-  let hasCostRecord = false;
-  const agentNames: { name: string; trailer: Trailer }[] = [];
-  const costs: Money[] = [];
-  const usages: { model: string; tokens: TokenCounts; cost?: Money }[] = [];
-  const tokenLines: { tokens: TokenCounts; order: number; trailer: Trailer }[] = [];
-  const modelLines: { model: string; order: number }[] = [];
-
   trailers.forEach((t, order) => {
     const key = keys.get(t.key.trim().toLowerCase());
     if (key === undefined) return;
@@ -381,73 +421,90 @@ export function readCommitCost(params: {
       case "Agent": {
         const name = t.value.trim();
         if (name === "" || name.length > MAX_AGENT_NAME) {
-          malformed(t, "does not name a tool", {
+          problems.malformed(t, "does not name a tool", {
             ok: false,
             reason: name === "" ? "it is empty" : "the name is too long",
             fix: `Write \`${written}: claude-code\` (the tool's name, up to ${MAX_AGENT_NAME} characters).`,
           });
         } else {
-          agentNames.push({ name: canonicalAgentName(name), trailer: t });
+          lines.agentNames.push({ name: canonicalAgentName(name), trailer: t });
         }
         return;
       }
       case "Agent-Cost": {
-        hasCostRecord = true;
+        lines.hasCostRecord = true;
         const parsed = parseCostValue(t.value, written, currency);
-        if (parsed.ok) costs.push(parsed.money);
-        else malformed(t, "could not be read", parsed);
+        if (parsed.ok) lines.costs.push(parsed.money);
+        else problems.malformed(t, "could not be read", parsed);
         return;
       }
       case "Agent-Tokens": {
-        hasCostRecord = true;
+        lines.hasCostRecord = true;
         const parsed = parseTokensValue(t.value, written);
-        if (parsed.ok) tokenLines.push({ tokens: parsed.tokens, order, trailer: t });
-        else malformed(t, "could not be read", parsed);
+        if (parsed.ok) lines.tokenLines.push({ tokens: parsed.tokens, order, trailer: t });
+        else problems.malformed(t, "could not be read", parsed);
         return;
       }
       case "Agent-Model": {
         const parsed = parseModelValue(t.value, written);
-        if (parsed.ok) modelLines.push({ model: parsed.model, order });
-        else malformed(t, "could not be read", parsed);
+        if (parsed.ok) lines.modelLines.push({ model: parsed.model, order });
+        else problems.malformed(t, "could not be read", parsed);
         return;
       }
       case "Agent-Usage": {
-        hasCostRecord = true;
+        lines.hasCostRecord = true;
         const parsed = parseUsageValue(t.value, written, currency);
         if (parsed.ok) {
-          usages.push({
+          lines.usages.push({
             model: parsed.model,
             tokens: parsed.tokens,
             ...(parsed.cost !== undefined ? { cost: parsed.cost } : {}),
           });
-        } else malformed(t, "could not be read", parsed);
+        } else problems.malformed(t, "could not be read", parsed);
         return;
       }
     }
   });
+  return lines;
+}
 
-  let costSource: CostSource = "none";
-  if (costs.length > 0) costSource = "agent-cost";
-  else if (usages.length > 0) costSource = "agent-usage";
-  else if (tokenLines.length > 0) costSource = "tokens";
-  const totalNeedsPrices = costSource === "agent-usage" || costSource === "tokens";
+function costSourceOf(lines: CostLines): CostSource {
+  if (lines.costs.length > 0) return "agent-cost";
+  if (lines.usages.length > 0) return "agent-usage";
+  if (lines.tokenLines.length > 0) return "tokens";
+  return "none";
+}
 
-  const models = new Map<string, ModelAccumulator>();
-  const accumulator = (model: string): ModelAccumulator => {
-    let acc = models.get(model);
+// ---------------------------------------------------------------------------------------------
+// Tokens by model
+
+/** The models of a commit, each with its tokens and price so far. */
+class ModelTable {
+  readonly models = new Map<string, ModelAccumulator>();
+
+  constructor(
+    readonly currency: string,
+    readonly overrides: CostConfig["pricing"]["overrides"],
+    readonly pricedAt: Date | undefined,
+  ) {}
+
+  get(model: string): ModelAccumulator {
+    let acc = this.models.get(model);
     if (acc === undefined) {
       acc = { model, tokens: emptyTokens(), sources: new Set(), foreign: [], missingPrice: false };
-      models.set(model, acc);
+      this.models.set(model, acc);
     }
     return acc;
-  };
-  const price = (acc: ModelAccumulator, tokens: TokenCounts): void => {
+  }
+
+  /** Add the price of `tokens` at the model's price, or note why there is none. */
+  price(acc: ModelAccumulator, tokens: TokenCounts): void {
     const result = priceTokens({
       model: acc.model,
       tokens: kindsOnly(tokens),
-      currency,
-      overrides: config.pricing.overrides,
-      ...(params.pricedAt !== undefined ? { at: params.pricedAt } : {}),
+      currency: this.currency,
+      overrides: this.overrides,
+      ...(this.pricedAt !== undefined ? { at: this.pricedAt } : {}),
     });
     if (result.ok) {
       acc.micros = (acc.micros ?? 0n) + result.micros;
@@ -456,108 +513,113 @@ export function readCommitCost(params: {
     } else {
       acc.sources.add("unpriced");
       acc.missingPrice = true;
-      acc.unpricedReason = `${result.reason}: ${unpricedHint(acc.model, currency)}`;
+      acc.unpricedReason = `${result.reason}: ${unpricedHint(acc.model, this.currency)}`;
     }
-  };
+  }
+}
 
+/** `Agent-Usage` lines: each line's model, tokens and `cost=` (else its tokens priced). */
+function addUsages(
+  usages: CostLines["usages"],
+  table: ModelTable,
+): { tokens: TokenCounts; foreign: Money[] } {
   let tokens = emptyTokens();
-  const usageForeign: Money[] = [];
-
-  if (usages.length > 0) {
-    for (const usage of usages) {
-      const acc = accumulator(usage.model);
-      acc.tokens = addTokens(acc.tokens, usage.tokens);
-      tokens = addTokens(tokens, usage.tokens);
-      if (usage.cost !== undefined) {
-        if (usage.cost.currency === currency) {
-          acc.micros = (acc.micros ?? 0n) + usage.cost.micros;
-        } else {
-          acc.foreign.push(usage.cost);
-          usageForeign.push(usage.cost);
-        }
-        acc.sources.add("trailer");
+  const foreign: Money[] = [];
+  for (const usage of usages) {
+    const acc = table.get(usage.model);
+    acc.tokens = addTokens(acc.tokens, usage.tokens);
+    tokens = addTokens(tokens, usage.tokens);
+    if (usage.cost !== undefined) {
+      if (usage.cost.currency === table.currency) {
+        acc.micros = (acc.micros ?? 0n) + usage.cost.micros;
       } else {
-        price(acc, usage.tokens);
+        acc.foreign.push(usage.cost);
+        foreign.push(usage.cost);
       }
+      acc.sources.add("trailer");
+    } else {
+      table.price(acc, usage.tokens);
     }
-  } else if (tokenLines.length > 0) {
-    const firstModel = modelLines[0];
-    let withoutModel: Trailer | undefined;
-    // both lists are in trailer order: the nearest Agent-Model above a line only moves forward
-    // (looking through all of them for each line was quadratic: 2–3 s on 1 MB of such lines)
-    let above = -1;
-    for (const line of tokenLines) {
-      tokens = addTokens(tokens, line.tokens);
-      while (above + 1 < modelLines.length && (modelLines[above + 1]?.order ?? 0) < line.order)
-        above++;
-      // the nearest Agent-Model above this line, else the first one
-      const model = above >= 0 ? modelLines[above]?.model : firstModel?.model;
-      if (model === undefined) {
-        withoutModel ??= line.trailer;
-        continue;
-      }
-      const acc = accumulator(model);
-      acc.tokens = addTokens(acc.tokens, line.tokens);
-      if (line.tokens.unspecified > 0 && totalNeedsPrices && !full()) {
-        report({
-          code: "cost.unsplit-tokens",
-          severity: "warning",
-          message: `\`${quoteInput(line.trailer.key, 40)}\` gives a total without kinds, which cannot be priced (input, output and cache tokens have different prices).`,
-          fix: `Split it by kind: ${tokensExample(line.trailer.key.trim())}, or record \`Agent-Cost: 4.20 ${currency}\`.`,
-          where: where(line.trailer),
-          quote: quoteTrailer(line.trailer),
-        });
-      }
+  }
+  return { tokens, foreign };
+}
+
+/**
+ * `Agent-Tokens` lines, each with the nearest `Agent-Model` above it (else the first), priced by
+ * model. `needsPrices`: the total is made of these prices (no `Agent-Cost`), so lines that cannot
+ * be priced are reported.
+ */
+function addTokenLines(
+  lines: CostLines,
+  table: ModelTable,
+  needsPrices: boolean,
+  problems: CommitProblems,
+): TokenCounts {
+  const { tokenLines, modelLines } = lines;
+  const currency = table.currency;
+  let tokens = emptyTokens();
+  const firstModel = modelLines[0];
+  let withoutModel: Trailer | undefined;
+  // both lists are in trailer order: the nearest Agent-Model above a line only moves forward
+  // (looking through all of them for each line was quadratic: 2–3 s on 1 MB of such lines)
+  let above = -1;
+  for (const line of tokenLines) {
+    tokens = addTokens(tokens, line.tokens);
+    while (above + 1 < modelLines.length && (modelLines[above + 1]?.order ?? 0) < line.order)
+      above++;
+    // the nearest Agent-Model above this line, else the first one
+    const model = above >= 0 ? modelLines[above]?.model : firstModel?.model;
+    if (model === undefined) {
+      withoutModel ??= line.trailer;
+      continue;
     }
-    for (const acc of models.values()) {
-      if (hasTokens(kindsOnly(acc.tokens))) price(acc, acc.tokens);
-      if (acc.tokens.unspecified > 0) {
-        acc.sources.add("unpriced");
-        acc.unpricedReason ??= `${acc.tokens.unspecified} tokens were recorded without kinds: split them (input=… output=…) to price them`;
-      }
-    }
-    if (withoutModel !== undefined && totalNeedsPrices) {
-      report({
-        code: "cost.no-model",
+    const acc = table.get(model);
+    acc.tokens = addTokens(acc.tokens, line.tokens);
+    if (line.tokens.unspecified > 0 && needsPrices && !problems.full()) {
+      problems.report({
+        code: "cost.unsplit-tokens",
         severity: "warning",
-        message: `\`${quoteInput(withoutModel.key, 40)}\` has no \`Agent-Model\`, so its tokens cannot be priced.`,
-        fix: `Add \`Agent-Model: anthropic/claude-sonnet-4-5\` (the model that used them), or record \`Agent-Cost: 4.20 ${currency}\`.`,
-        where: where(withoutModel),
-        quote: quoteTrailer(withoutModel),
+        message: `\`${quoteInput(line.trailer.key, 40)}\` gives a total without kinds, which cannot be priced (input, output and cache tokens have different prices).`,
+        fix: `Split it by kind: ${tokensExample(line.trailer.key.trim())}, or record \`Agent-Cost: 4.20 ${currency}\`.`,
+        where: problems.where(line.trailer),
+        quote: problems.quote(line.trailer),
       });
     }
   }
-
-  const modelUsages = [...models.values()].map(toModelUsage);
-
-  let micros = 0n;
-  let foreign: Money[] = [];
-  if (costSource === "agent-cost") {
-    for (const money of costs) if (money.currency === currency) micros += money.micros;
-    foreign = sumForeign(costs.filter((m) => m.currency !== currency));
-  } else if (totalNeedsPrices) {
-    for (const usage of modelUsages) micros += usage.micros ?? 0n;
-    foreign = sumForeign(usageForeign);
+  for (const acc of table.models.values()) {
+    if (hasTokens(kindsOnly(acc.tokens))) table.price(acc, acc.tokens);
+    if (acc.tokens.unspecified > 0) {
+      acc.sources.add("unpriced");
+      acc.unpricedReason ??= `${acc.tokens.unspecified} tokens were recorded without kinds: split them (input=… output=…) to price them`;
+    }
   }
-
-  const unpricedModels = totalNeedsPrices
-    ? [...models.values()]
-        .filter((acc) => acc.missingPrice)
-        .map((acc) => acc.model)
-        .sort()
-    : [];
-
-  if (droppedProblems > 0) {
-    problems.push({
-      code: "cost.malformed",
+  if (withoutModel !== undefined && needsPrices) {
+    problems.report({
+      code: "cost.no-model",
       severity: "warning",
-      message: `${droppedProblems} more cost trailers in commit ${shortSha} could not be read.`,
-      fix: "Fix the trailers listed above the same way.",
-      where: `commit ${shortSha}`,
+      message: `\`${quoteInput(withoutModel.key, 40)}\` has no \`Agent-Model\`, so its tokens cannot be priced.`,
+      fix: `Add \`Agent-Model: anthropic/claude-sonnet-4-5\` (the model that used them), or record \`Agent-Cost: 4.20 ${currency}\`.`,
+      where: problems.where(withoutModel),
+      quote: problems.quote(withoutModel),
     });
   }
+  return tokens;
+}
 
-  // `Agent:` is a sign of agent work too; it comes first, then what the patterns found
+// ---------------------------------------------------------------------------------------------
+// Agent signals
+
+/**
+ * Signs of agent work: `Agent:` trailers first, then what the patterns found. The first signal of
+ * each agent is kept: evidence is quoted for those only (a commit of 30,000 `Agent:` lines quoted
+ * all of them).
+ */
+function agentSignalsOf(
+  commit: CommitInput,
+  trailers: readonly Trailer[],
+  agentNames: CostLines["agentNames"],
+  config: CostConfig,
+): AgentSignal[] {
   const signals: AgentSignal[] = [];
   const seen = new Set<string>();
   const detected = detectAgentSignals({
@@ -566,8 +628,6 @@ export function readCommitCost(params: {
     message: commit.message,
     patterns: config.agents.patterns,
   });
-  // the first signal of each agent is kept: evidence is quoted for those only (a commit of
-  // 30,000 `Agent:` lines quoted all of them)
   const isNew = (agent: string): boolean => {
     const key = agent.toLowerCase();
     if (seen.has(key)) return false;
@@ -582,8 +642,59 @@ export function readCommitCost(params: {
       });
   }
   for (const signal of detected) if (isNew(signal.agent)) signals.push(signal);
+  return signals;
+}
 
-  const agent = agentNames[0]?.name;
+// ---------------------------------------------------------------------------------------------
+
+/** Read the cost of one commit from its trailers. Never throws. */
+export function readCommitCost(params: {
+  commit: CommitInput;
+  trailers: readonly Trailer[];
+  config: CostConfig;
+  /** Date of the work, for prices that change on a date; default: the newest bundled prices. */
+  pricedAt?: Date;
+}): CommitCost {
+  const { commit, trailers, config } = params;
+  const currency = config.currency.toUpperCase();
+  const problems = new CommitProblems(commit.sha.slice(0, 7));
+
+  // 1. the cost trailers, read
+  const lines = readCostLines(trailers, keyIndex(config.trailers.aliases), currency, problems);
+  const costSource = costSourceOf(lines);
+  const totalNeedsPrices = costSource === "agent-usage" || costSource === "tokens";
+
+  // 2. tokens by model, priced (`Agent-Usage` lines, else `Agent-Tokens` with `Agent-Model`)
+  const table = new ModelTable(currency, config.pricing.overrides, params.pricedAt);
+  let tokens = emptyTokens();
+  let usageForeign: Money[] = [];
+  if (lines.usages.length > 0) {
+    ({ tokens, foreign: usageForeign } = addUsages(lines.usages, table));
+  } else if (lines.tokenLines.length > 0) {
+    tokens = addTokenLines(lines, table, totalNeedsPrices, problems);
+  }
+  const modelUsages = [...table.models.values()].map(toModelUsage);
+
+  // 3. the total: `Agent-Cost` lines, else the models' prices
+  let micros = 0n;
+  let foreign: Money[] = [];
+  if (costSource === "agent-cost") {
+    for (const money of lines.costs) if (money.currency === currency) micros += money.micros;
+    foreign = sumForeign(lines.costs.filter((m) => m.currency !== currency));
+  } else if (totalNeedsPrices) {
+    for (const usage of modelUsages) micros += usage.micros ?? 0n;
+    foreign = sumForeign(usageForeign);
+  }
+  const unpricedModels = totalNeedsPrices
+    ? [...table.models.values()]
+        .filter((acc) => acc.missingPrice)
+        .map((acc) => acc.model)
+        .sort()
+    : [];
+
+  // 4. agent signals
+  const signals = agentSignalsOf(commit, trailers, lines.agentNames, config);
+  const agent = lines.agentNames[0]?.name;
   return {
     sha: commit.sha,
     ...(agent !== undefined ? { agent } : {}),
@@ -593,9 +704,9 @@ export function readCommitCost(params: {
     tokens,
     models: modelUsages,
     unpricedModels: [...new Set(unpricedModels)],
-    problems,
-    hasCostRecord,
+    problems: problems.finish(),
+    hasCostRecord: lines.hasCostRecord,
     agentSignals: signals,
-    agentWithoutCost: signals.length > 0 && !hasCostRecord,
+    agentWithoutCost: signals.length > 0 && !lines.hasCostRecord,
   };
 }
