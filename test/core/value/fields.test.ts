@@ -1,62 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { IssueRef } from "../../../src/core/issue-ref.js";
-import { isPlaceholder } from "../../../src/core/value/field-line.js";
 import { codes, configWith, section, usd } from "../../helpers/value-statement.js";
-
-describe("placeholders", () => {
-  it.each([
-    "",
-    " ",
-    "<amount>",
-    "$<amount>",
-    "<amount> USD",
-    "#<number>",
-    "<one of: defect | customer>",
-    "TBD",
-    "tbd",
-    "TODO",
-    "TBA",
-    "N/A",
-    "n/a",
-    "NA",
-    "none",
-    "_",
-    "___",
-    "…",
-    "...",
-    "?",
-    "-",
-    "—",
-    "$",
-    "€",
-    "#",
-    "#N",
-    "$X,XXX",
-    "[amount]",
-    "e.g. $5,000",
-    "`TBD`",
-    "**TBD**",
-  ])("%j", (value) => {
-    expect(isPlaceholder(value)).toBe(true);
-    const s = section(`## Value\nWorth: ${value}\nType: ${value}\nIssue: ${value}`);
-    expect(s.parsed).toEqual({});
-    expect(Object.keys(s.placeholders).sort()).toEqual(["issue", "type", "worth"]);
-    expect(s.problems).toEqual([]);
-  });
-
-  it.each(["0", "$0", "defect", "#12", "<https://github.com/o/r/issues/1>", "p99<200ms>", "x2"])(
-    "not a placeholder: %j",
-    (value) => {
-      expect(isPlaceholder(value)).toBe(false);
-    },
-  );
-
-  it("a filled-in line wins over a placeholder, wherever it is", () => {
-    const s = section("## Value\nWorth: $<amount>\nWorth: $700\n");
-    expect(s.parsed.worth).toEqual(usd(700));
-    expect(s.problems).toEqual([]);
-  });
-});
 
 describe("Issue", () => {
   it.each<[string, IssueRef]>([
