@@ -8,7 +8,7 @@
  * exits 0. Nothing leaves the machine. CI runs it as a smoke test.
  */
 import { pathToFileURL } from "node:url";
-import { markdownToText } from "../src/core/markdown-to-text.js";
+import { markdownToText } from "../src/core/markdown/to-text.js";
 import { sendDelivery, startAppProcess } from "../test/helpers/app-process.js";
 import { commitsOf, FakeGitHub, type FakePullRequest } from "../test/helpers/fake-github.js";
 import { startFakeGitHubServer } from "../test/helpers/fake-github-server.js";

@@ -10,12 +10,9 @@ import { promisify } from "node:util";
 import { renderDefaultConfigYaml } from "../config/describe-config.js";
 import { parseConfigText } from "../config/parse-config.js";
 import { type Config, DEFAULT_CONFIG } from "../config/schema.js";
-import {
-  parseValueSection,
-  VALUE_FIELD_LABELS,
-  VALUE_FIELD_NAMES,
-  valueSectionTemplate,
-} from "../core/value.js";
+import { VALUE_FIELD_LABELS, VALUE_FIELD_NAMES } from "../core/value/fields.js";
+import { parseValueSection } from "../core/value/section.js";
+import { valueSectionTemplate } from "../core/value/template.js";
 import { type CliIo, EXIT } from "./io.js";
 
 const run = promisify(execFile);

@@ -16,18 +16,18 @@
 import type { Config } from "../config/schema.js";
 import { type AgentSignal, canonicalAgentName, detectAgentSignals } from "./agents.js";
 import type { CommitInput } from "./commit.js";
-import { type Money, parseMoney } from "./money.js";
-import { modelIdProblem, priceTokens, unpricedHint } from "./pricing.js";
-import { type Problem, quoteInput } from "./problem.js";
 import {
-  addTokens,
-  emptyTokens,
-  hasTokens,
-  parseTokenCount,
-  TOKEN_FIELDS,
-  type TokenCounts,
-  tokenFieldByName,
-} from "./tokens.js";
+  type Failure,
+  parseCostValue,
+  parseModelValue,
+  parseTokensValue,
+  parseUsageValue,
+  tokensExample,
+} from "./cost-values.js";
+import type { Money } from "./money.js";
+import { priceTokens, unpricedHint } from "./pricing.js";
+import { type Problem, quoteInput } from "./problem.js";
+import { addTokens, emptyTokens, hasTokens, type TokenCounts } from "./tokens.js";
 import type { Trailer } from "./trailers.js";
 
 export const COST_TRAILER_KEYS = [
@@ -84,7 +84,6 @@ export type CostConfig = Pick<Config, "currency" | "pricing" | "trailers" | "age
 /** Problems kept per commit; the rest are counted in one last problem. */
 export const MAX_PROBLEMS_PER_COMMIT = 50;
 const MAX_AGENT_NAME = 100;
-const MAX_FIELDS_VALUE = 2_000;
 
 // ---------------------------------------------------------------------------------------------
 // Keys
@@ -121,165 +120,6 @@ export function costTrailerKey(
   aliases: Config["trailers"]["aliases"] = {},
 ): CostTrailerKey | undefined {
   return keyIndex(aliases).get(key.trim().toLowerCase());
-}
-
-// ---------------------------------------------------------------------------------------------
-// Values
-
-type Failure = { ok: false; reason: string; fix: string };
-
-const KIND_NAMES = TOKEN_FIELDS.map((f) => f.name).join(", ");
-
-function tokensExample(key: string): string {
-  return `\`${key}: input=120000 output=8000 cache-read=1.1M cache-write=20k\``;
-}
-
-function usageExample(key: string): string {
-  return `\`${key}: anthropic/claude-sonnet-4-5 input=12000 output=3400 cache-read=180000 cost=0.71\``;
-}
-
-/** Whitespace-separated words; a comma or semicolon right after a word is dropped. */
-function words(value: string): string[] {
-  return value
-    .trim()
-    .split(/\s+/)
-    .map((w) => (w.endsWith(",") || w.endsWith(";") ? w.slice(0, -1) : w))
-    .filter((w) => w !== "");
-}
-
-type Fields = { ok: true; tokens: TokenCounts; cost?: Money; any: boolean };
-
-function parseFields(
-  list: readonly string[],
-  options: { key: string; allowCost: boolean; currency: string },
-): Fields | Failure {
-  const { key } = options;
-  const example = options.allowCost ? usageExample(key) : tokensExample(key);
-  const tokens = emptyTokens();
-  const seen = new Set<string>();
-  let cost: Money | undefined;
-  for (const word of list) {
-    const eq = word.indexOf("=");
-    const name = eq < 0 ? "" : word.slice(0, eq).trim().toLowerCase();
-    const text = eq < 0 ? "" : word.slice(eq + 1);
-    if (eq <= 0 || text === "") {
-      return {
-        ok: false,
-        reason: `\`${quoteInput(word, 30)}\` is not kind=count`,
-        fix: `Write each count as kind=count with no spaces around \`=\`, e.g. ${example}.`,
-      };
-    }
-    if (options.allowCost && name === "cost") {
-      if (seen.has(name)) {
-        return {
-          ok: false,
-          reason: "`cost=` is given twice",
-          fix: `Give one cost, e.g. ${example}.`,
-        };
-      }
-      seen.add(name);
-      const money = parseMoney(text, options.currency);
-      if (!money.ok) {
-        return {
-          ok: false,
-          reason: `\`cost=${quoteInput(text, 30)}\` is not an amount of money: ${money.reason}`,
-          fix: `Write the cost as a plain number in ${options.currency} or with a symbol, e.g. \`cost=0.71\` or \`cost=$0.71\`.`,
-        };
-      }
-      cost = money.money;
-      continue;
-    }
-    const kind = tokenFieldByName(name);
-    if (kind === undefined) {
-      return {
-        ok: false,
-        reason: `unknown token kind \`${quoteInput(name, 30)}\``,
-        fix: `Use the kinds ${KIND_NAMES}${options.allowCost ? " (and cost)" : ""}, e.g. ${example}.`,
-      };
-    }
-    const fieldName = TOKEN_FIELDS.find((f) => f.kind === kind)?.name ?? name;
-    if (seen.has(fieldName)) {
-      return {
-        ok: false,
-        reason: `\`${fieldName}\` is given twice`,
-        fix: `Give each kind once, e.g. ${example}.`,
-      };
-    }
-    seen.add(fieldName);
-    const count = parseTokenCount(text);
-    if (!count.ok) {
-      return {
-        ok: false,
-        reason: `\`${fieldName}=${quoteInput(text, 30)}\`: ${count.reason}`,
-        fix: `Write a whole number of tokens (k or M allowed: \`${fieldName}=1500\`, \`${fieldName}=1.5k\`, \`${fieldName}=1.1M\`), e.g. ${example}.`,
-      };
-    }
-    tokens[kind] = count.count;
-  }
-  return { ok: true, tokens, ...(cost !== undefined ? { cost } : {}), any: seen.size > 0 };
-}
-
-type Parsed<T> = ({ ok: true } & T) | Failure;
-
-function parseCostValue(value: string, key: string, currency: string): Parsed<{ money: Money }> {
-  const money = parseMoney(value, currency);
-  if (money.ok) return { ok: true, money: money.money };
-  return {
-    ok: false,
-    reason: `not an amount of money: ${money.reason}`,
-    fix: `Write \`${key}: 4.20 ${currency}\` (or \`$4.20\`, \`1,204.50 ${currency}\`): digits with an optional decimal point, no sign, no exponent.`,
-  };
-}
-
-function parseTokensValue(value: string, key: string): Parsed<{ tokens: TokenCounts }> {
-  const fix = `Write ${tokensExample(key)} (kinds: ${KIND_NAMES}; whole numbers, k or M allowed) or one total \`${key}: 128000\`.`;
-  const trimmed = value.trim();
-  if (trimmed === "") return { ok: false, reason: "no tokens", fix };
-  if (trimmed.length > MAX_FIELDS_VALUE) return { ok: false, reason: "the value is too long", fix };
-  if (!trimmed.includes("=")) {
-    const count = parseTokenCount(trimmed);
-    if (!count.ok) return { ok: false, reason: `not a token count: ${count.reason}`, fix };
-    return { ok: true, tokens: { ...emptyTokens(), unspecified: count.count } };
-  }
-  const fields = parseFields(words(trimmed), { key, allowCost: false, currency: "" });
-  if (!fields.ok) return fields;
-  return { ok: true, tokens: fields.tokens };
-}
-
-function parseModelValue(value: string, key: string): Parsed<{ model: string }> {
-  const model = value.trim();
-  const problem = modelIdProblem(model);
-  if (problem === undefined) return { ok: true, model: model.toLowerCase() };
-  return {
-    ok: false,
-    reason: problem,
-    fix: `Write \`${key}: anthropic/claude-sonnet-4-5\` (provider/model as on models.dev, or a bare model id).`,
-  };
-}
-
-function parseUsageValue(
-  value: string,
-  key: string,
-  currency: string,
-): Parsed<{ model: string; tokens: TokenCounts; cost?: Money }> {
-  const fix = `Write ${usageExample(key)}: the model first, then kind=count pairs (${KIND_NAMES}), \`cost=\` optional.`;
-  const trimmed = value.trim();
-  if (trimmed === "") return { ok: false, reason: "no model and no tokens", fix };
-  if (trimmed.length > MAX_FIELDS_VALUE) return { ok: false, reason: "the value is too long", fix };
-  const list = words(trimmed);
-  const first = list[0] ?? "";
-  if (first.includes("=")) return { ok: false, reason: "it does not start with the model", fix };
-  const model = parseModelValue(first, key);
-  if (!model.ok) return { ok: false, reason: `the model: ${model.reason}`, fix };
-  const fields = parseFields(list.slice(1), { key, allowCost: true, currency });
-  if (!fields.ok) return fields;
-  if (!fields.any) return { ok: false, reason: "no tokens and no cost", fix };
-  return {
-    ok: true,
-    model: model.model,
-    tokens: fields.tokens,
-    ...(fields.cost !== undefined ? { cost: fields.cost } : {}),
-  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -327,52 +167,92 @@ function toModelUsage(acc: ModelAccumulator): ModelUsage {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Problems of one commit
 
-/** Read the cost of one commit from its trailers. Never throws. */
-export function readCommitCost(params: {
-  commit: CommitInput;
-  trailers: readonly Trailer[];
-  config: CostConfig;
-  /** Date of the work, for prices that change on a date; default: the newest bundled prices. */
-  pricedAt?: Date;
-}): CommitCost {
-  const { commit, trailers, config } = params;
-  const currency = config.currency.toUpperCase();
-  const shortSha = commit.sha.slice(0, 7);
-  const keys = keyIndex(config.trailers.aliases);
-  const problems: Problem[] = [];
-  let droppedProblems = 0;
-  const report = (problem: Problem): void => {
-    if (problems.length < MAX_PROBLEMS_PER_COMMIT) problems.push(problem);
-    else droppedProblems++;
-  };
-  const where = (t: Trailer): string => `commit ${shortSha} line ${t.line}`;
-  const quoteTrailer = (t: Trailer): string => quoteInput(`${t.key}: ${t.value}`.slice(0, 200));
-  // a problem past the cap is only counted: not built (a megabyte of bad lines built 30,000)
-  const full = (): boolean => {
-    if (problems.length < MAX_PROBLEMS_PER_COMMIT) return false;
-    droppedProblems++;
+/** A commit's problems, at most `MAX_PROBLEMS_PER_COMMIT`: past that they are only counted. */
+class CommitProblems {
+  readonly list: Problem[] = [];
+  dropped = 0;
+
+  constructor(readonly shortSha: string) {}
+
+  where(t: Trailer): string {
+    return `commit ${this.shortSha} line ${t.line}`;
+  }
+
+  quote(t: Trailer): string {
+    return quoteInput(`${t.key}: ${t.value}`.slice(0, 200));
+  }
+
+  report(problem: Problem): void {
+    if (this.list.length < MAX_PROBLEMS_PER_COMMIT) this.list.push(problem);
+    else this.dropped++;
+  }
+
+  /**
+   * Whether the list is full, counting the problem the caller will then not build (a problem
+   * past the cap is only counted: a megabyte of bad lines built 30,000).
+   */
+  full(): boolean {
+    if (this.list.length < MAX_PROBLEMS_PER_COMMIT) return false;
+    this.dropped++;
     return true;
-  };
-  const malformed = (t: Trailer, what: string, failure: Failure): void => {
-    if (full()) return;
-    report({
+  }
+
+  malformed(t: Trailer, what: string, failure: Failure): void {
+    if (this.full()) return;
+    this.report({
       code: "cost.malformed",
       severity: "warning",
       message: `\`${quoteInput(t.key, 40)}\` ${what}: ${failure.reason}.`,
       fix: failure.fix,
-      where: where(t),
-      quote: quoteTrailer(t),
+      where: this.where(t),
+      quote: this.quote(t),
     });
+  }
+
+  /** The list, with one problem for those past the cap. */
+  finish(): Problem[] {
+    if (this.dropped > 0) {
+      this.list.push({
+        code: "cost.malformed",
+        severity: "warning",
+        message: `${this.dropped} more cost trailers in commit ${this.shortSha} could not be read.`,
+        fix: "Fix the trailers listed above the same way.",
+        where: `commit ${this.shortSha}`,
+      });
+    }
+    return this.list;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reading the trailers
+
+/** The cost trailers of a commit, read (step 1 of `readCommitCost`). */
+interface CostLines {
+  hasCostRecord: boolean;
+  agentNames: { name: string; trailer: Trailer }[];
+  costs: Money[];
+  usages: { model: string; tokens: TokenCounts; cost?: Money }[];
+  tokenLines: { tokens: TokenCounts; order: number; trailer: Trailer }[];
+  modelLines: { model: string; order: number }[];
+}
+
+function readCostLines(
+  trailers: readonly Trailer[],
+  keys: Map<string, CostTrailerKey>,
+  currency: string,
+  problems: CommitProblems,
+): CostLines {
+  const lines: CostLines = {
+    hasCostRecord: false,
+    agentNames: [],
+    costs: [],
+    usages: [],
+    tokenLines: [],
+    modelLines: [],
   };
-
-  let hasCostRecord = false;
-  const agentNames: { name: string; trailer: Trailer }[] = [];
-  const costs: Money[] = [];
-  const usages: { model: string; tokens: TokenCounts; cost?: Money }[] = [];
-  const tokenLines: { tokens: TokenCounts; order: number; trailer: Trailer }[] = [];
-  const modelLines: { model: string; order: number }[] = [];
-
   trailers.forEach((t, order) => {
     const key = keys.get(t.key.trim().toLowerCase());
     if (key === undefined) return;
@@ -381,73 +261,90 @@ export function readCommitCost(params: {
       case "Agent": {
         const name = t.value.trim();
         if (name === "" || name.length > MAX_AGENT_NAME) {
-          malformed(t, "does not name a tool", {
+          problems.malformed(t, "does not name a tool", {
             ok: false,
             reason: name === "" ? "it is empty" : "the name is too long",
             fix: `Write \`${written}: claude-code\` (the tool's name, up to ${MAX_AGENT_NAME} characters).`,
           });
         } else {
-          agentNames.push({ name: canonicalAgentName(name), trailer: t });
+          lines.agentNames.push({ name: canonicalAgentName(name), trailer: t });
         }
         return;
       }
       case "Agent-Cost": {
-        hasCostRecord = true;
+        lines.hasCostRecord = true;
         const parsed = parseCostValue(t.value, written, currency);
-        if (parsed.ok) costs.push(parsed.money);
-        else malformed(t, "could not be read", parsed);
+        if (parsed.ok) lines.costs.push(parsed.money);
+        else problems.malformed(t, "could not be read", parsed);
         return;
       }
       case "Agent-Tokens": {
-        hasCostRecord = true;
+        lines.hasCostRecord = true;
         const parsed = parseTokensValue(t.value, written);
-        if (parsed.ok) tokenLines.push({ tokens: parsed.tokens, order, trailer: t });
-        else malformed(t, "could not be read", parsed);
+        if (parsed.ok) lines.tokenLines.push({ tokens: parsed.tokens, order, trailer: t });
+        else problems.malformed(t, "could not be read", parsed);
         return;
       }
       case "Agent-Model": {
         const parsed = parseModelValue(t.value, written);
-        if (parsed.ok) modelLines.push({ model: parsed.model, order });
-        else malformed(t, "could not be read", parsed);
+        if (parsed.ok) lines.modelLines.push({ model: parsed.model, order });
+        else problems.malformed(t, "could not be read", parsed);
         return;
       }
       case "Agent-Usage": {
-        hasCostRecord = true;
+        lines.hasCostRecord = true;
         const parsed = parseUsageValue(t.value, written, currency);
         if (parsed.ok) {
-          usages.push({
+          lines.usages.push({
             model: parsed.model,
             tokens: parsed.tokens,
             ...(parsed.cost !== undefined ? { cost: parsed.cost } : {}),
           });
-        } else malformed(t, "could not be read", parsed);
+        } else problems.malformed(t, "could not be read", parsed);
         return;
       }
     }
   });
+  return lines;
+}
 
-  let costSource: CostSource = "none";
-  if (costs.length > 0) costSource = "agent-cost";
-  else if (usages.length > 0) costSource = "agent-usage";
-  else if (tokenLines.length > 0) costSource = "tokens";
-  const totalNeedsPrices = costSource === "agent-usage" || costSource === "tokens";
+function costSourceOf(lines: CostLines): CostSource {
+  if (lines.costs.length > 0) return "agent-cost";
+  if (lines.usages.length > 0) return "agent-usage";
+  if (lines.tokenLines.length > 0) return "tokens";
+  return "none";
+}
 
-  const models = new Map<string, ModelAccumulator>();
-  const accumulator = (model: string): ModelAccumulator => {
-    let acc = models.get(model);
+// ---------------------------------------------------------------------------------------------
+// Tokens by model
+
+/** The models of a commit, each with its tokens and price so far. */
+class ModelTable {
+  readonly models = new Map<string, ModelAccumulator>();
+
+  constructor(
+    readonly currency: string,
+    readonly overrides: CostConfig["pricing"]["overrides"],
+    readonly pricedAt: Date | undefined,
+  ) {}
+
+  get(model: string): ModelAccumulator {
+    let acc = this.models.get(model);
     if (acc === undefined) {
       acc = { model, tokens: emptyTokens(), sources: new Set(), foreign: [], missingPrice: false };
-      models.set(model, acc);
+      this.models.set(model, acc);
     }
     return acc;
-  };
-  const price = (acc: ModelAccumulator, tokens: TokenCounts): void => {
+  }
+
+  /** Add the price of `tokens` at the model's price, or note why there is none. */
+  price(acc: ModelAccumulator, tokens: TokenCounts): void {
     const result = priceTokens({
       model: acc.model,
       tokens: kindsOnly(tokens),
-      currency,
-      overrides: config.pricing.overrides,
-      ...(params.pricedAt !== undefined ? { at: params.pricedAt } : {}),
+      currency: this.currency,
+      overrides: this.overrides,
+      ...(this.pricedAt !== undefined ? { at: this.pricedAt } : {}),
     });
     if (result.ok) {
       acc.micros = (acc.micros ?? 0n) + result.micros;
@@ -456,108 +353,113 @@ export function readCommitCost(params: {
     } else {
       acc.sources.add("unpriced");
       acc.missingPrice = true;
-      acc.unpricedReason = `${result.reason}: ${unpricedHint(acc.model, currency)}`;
+      acc.unpricedReason = `${result.reason}: ${unpricedHint(acc.model, this.currency)}`;
     }
-  };
+  }
+}
 
+/** `Agent-Usage` lines: each line's model, tokens and `cost=` (else its tokens priced). */
+function addUsages(
+  usages: CostLines["usages"],
+  table: ModelTable,
+): { tokens: TokenCounts; foreign: Money[] } {
   let tokens = emptyTokens();
-  const usageForeign: Money[] = [];
-
-  if (usages.length > 0) {
-    for (const usage of usages) {
-      const acc = accumulator(usage.model);
-      acc.tokens = addTokens(acc.tokens, usage.tokens);
-      tokens = addTokens(tokens, usage.tokens);
-      if (usage.cost !== undefined) {
-        if (usage.cost.currency === currency) {
-          acc.micros = (acc.micros ?? 0n) + usage.cost.micros;
-        } else {
-          acc.foreign.push(usage.cost);
-          usageForeign.push(usage.cost);
-        }
-        acc.sources.add("trailer");
+  const foreign: Money[] = [];
+  for (const usage of usages) {
+    const acc = table.get(usage.model);
+    acc.tokens = addTokens(acc.tokens, usage.tokens);
+    tokens = addTokens(tokens, usage.tokens);
+    if (usage.cost !== undefined) {
+      if (usage.cost.currency === table.currency) {
+        acc.micros = (acc.micros ?? 0n) + usage.cost.micros;
       } else {
-        price(acc, usage.tokens);
+        acc.foreign.push(usage.cost);
+        foreign.push(usage.cost);
       }
+      acc.sources.add("trailer");
+    } else {
+      table.price(acc, usage.tokens);
     }
-  } else if (tokenLines.length > 0) {
-    const firstModel = modelLines[0];
-    let withoutModel: Trailer | undefined;
-    // both lists are in trailer order: the nearest Agent-Model above a line only moves forward
-    // (looking through all of them for each line was quadratic: 2–3 s on 1 MB of such lines)
-    let above = -1;
-    for (const line of tokenLines) {
-      tokens = addTokens(tokens, line.tokens);
-      while (above + 1 < modelLines.length && (modelLines[above + 1]?.order ?? 0) < line.order)
-        above++;
-      // the nearest Agent-Model above this line, else the first one
-      const model = above >= 0 ? modelLines[above]?.model : firstModel?.model;
-      if (model === undefined) {
-        withoutModel ??= line.trailer;
-        continue;
-      }
-      const acc = accumulator(model);
-      acc.tokens = addTokens(acc.tokens, line.tokens);
-      if (line.tokens.unspecified > 0 && totalNeedsPrices && !full()) {
-        report({
-          code: "cost.unsplit-tokens",
-          severity: "warning",
-          message: `\`${quoteInput(line.trailer.key, 40)}\` gives a total without kinds, which cannot be priced (input, output and cache tokens have different prices).`,
-          fix: `Split it by kind: ${tokensExample(line.trailer.key.trim())}, or record \`Agent-Cost: 4.20 ${currency}\`.`,
-          where: where(line.trailer),
-          quote: quoteTrailer(line.trailer),
-        });
-      }
+  }
+  return { tokens, foreign };
+}
+
+/**
+ * `Agent-Tokens` lines, each with the nearest `Agent-Model` above it (else the first), priced by
+ * model. `needsPrices`: the total is made of these prices (no `Agent-Cost`), so lines that cannot
+ * be priced are reported.
+ */
+function addTokenLines(
+  lines: CostLines,
+  table: ModelTable,
+  needsPrices: boolean,
+  problems: CommitProblems,
+): TokenCounts {
+  const { tokenLines, modelLines } = lines;
+  const currency = table.currency;
+  let tokens = emptyTokens();
+  const firstModel = modelLines[0];
+  let withoutModel: Trailer | undefined;
+  // both lists are in trailer order: the nearest Agent-Model above a line only moves forward
+  // (looking through all of them for each line was quadratic: 2–3 s on 1 MB of such lines)
+  let above = -1;
+  for (const line of tokenLines) {
+    tokens = addTokens(tokens, line.tokens);
+    while (above + 1 < modelLines.length && (modelLines[above + 1]?.order ?? 0) < line.order)
+      above++;
+    // the nearest Agent-Model above this line, else the first one
+    const model = above >= 0 ? modelLines[above]?.model : firstModel?.model;
+    if (model === undefined) {
+      withoutModel ??= line.trailer;
+      continue;
     }
-    for (const acc of models.values()) {
-      if (hasTokens(kindsOnly(acc.tokens))) price(acc, acc.tokens);
-      if (acc.tokens.unspecified > 0) {
-        acc.sources.add("unpriced");
-        acc.unpricedReason ??= `${acc.tokens.unspecified} tokens were recorded without kinds: split them (input=… output=…) to price them`;
-      }
-    }
-    if (withoutModel !== undefined && totalNeedsPrices) {
-      report({
-        code: "cost.no-model",
+    const acc = table.get(model);
+    acc.tokens = addTokens(acc.tokens, line.tokens);
+    if (line.tokens.unspecified > 0 && needsPrices && !problems.full()) {
+      problems.report({
+        code: "cost.unsplit-tokens",
         severity: "warning",
-        message: `\`${quoteInput(withoutModel.key, 40)}\` has no \`Agent-Model\`, so its tokens cannot be priced.`,
-        fix: `Add \`Agent-Model: anthropic/claude-sonnet-4-5\` (the model that used them), or record \`Agent-Cost: 4.20 ${currency}\`.`,
-        where: where(withoutModel),
-        quote: quoteTrailer(withoutModel),
+        message: `\`${quoteInput(line.trailer.key, 40)}\` gives a total without kinds, which cannot be priced (input, output and cache tokens have different prices).`,
+        fix: `Split it by kind: ${tokensExample(line.trailer.key.trim())}, or record \`Agent-Cost: 4.20 ${currency}\`.`,
+        where: problems.where(line.trailer),
+        quote: problems.quote(line.trailer),
       });
     }
   }
-
-  const modelUsages = [...models.values()].map(toModelUsage);
-
-  let micros = 0n;
-  let foreign: Money[] = [];
-  if (costSource === "agent-cost") {
-    for (const money of costs) if (money.currency === currency) micros += money.micros;
-    foreign = sumForeign(costs.filter((m) => m.currency !== currency));
-  } else if (totalNeedsPrices) {
-    for (const usage of modelUsages) micros += usage.micros ?? 0n;
-    foreign = sumForeign(usageForeign);
+  for (const acc of table.models.values()) {
+    if (hasTokens(kindsOnly(acc.tokens))) table.price(acc, acc.tokens);
+    if (acc.tokens.unspecified > 0) {
+      acc.sources.add("unpriced");
+      acc.unpricedReason ??= `${acc.tokens.unspecified} tokens were recorded without kinds: split them (input=… output=…) to price them`;
+    }
   }
-
-  const unpricedModels = totalNeedsPrices
-    ? [...models.values()]
-        .filter((acc) => acc.missingPrice)
-        .map((acc) => acc.model)
-        .sort()
-    : [];
-
-  if (droppedProblems > 0) {
-    problems.push({
-      code: "cost.malformed",
+  if (withoutModel !== undefined && needsPrices) {
+    problems.report({
+      code: "cost.no-model",
       severity: "warning",
-      message: `${droppedProblems} more cost trailers in commit ${shortSha} could not be read.`,
-      fix: "Fix the trailers listed above the same way.",
-      where: `commit ${shortSha}`,
+      message: `\`${quoteInput(withoutModel.key, 40)}\` has no \`Agent-Model\`, so its tokens cannot be priced.`,
+      fix: `Add \`Agent-Model: anthropic/claude-sonnet-4-5\` (the model that used them), or record \`Agent-Cost: 4.20 ${currency}\`.`,
+      where: problems.where(withoutModel),
+      quote: problems.quote(withoutModel),
     });
   }
+  return tokens;
+}
 
-  // `Agent:` is a sign of agent work too; it comes first, then what the patterns found
+// ---------------------------------------------------------------------------------------------
+// Agent signals
+
+/**
+ * Signs of agent work: `Agent:` trailers first, then what the patterns found. The first signal of
+ * each agent is kept: evidence is quoted for those only (a commit of 30,000 `Agent:` lines quoted
+ * all of them).
+ */
+function agentSignalsOf(
+  commit: CommitInput,
+  trailers: readonly Trailer[],
+  agentNames: CostLines["agentNames"],
+  config: CostConfig,
+): AgentSignal[] {
   const signals: AgentSignal[] = [];
   const seen = new Set<string>();
   const detected = detectAgentSignals({
@@ -566,8 +468,6 @@ export function readCommitCost(params: {
     message: commit.message,
     patterns: config.agents.patterns,
   });
-  // the first signal of each agent is kept: evidence is quoted for those only (a commit of
-  // 30,000 `Agent:` lines quoted all of them)
   const isNew = (agent: string): boolean => {
     const key = agent.toLowerCase();
     if (seen.has(key)) return false;
@@ -582,8 +482,59 @@ export function readCommitCost(params: {
       });
   }
   for (const signal of detected) if (isNew(signal.agent)) signals.push(signal);
+  return signals;
+}
 
-  const agent = agentNames[0]?.name;
+// ---------------------------------------------------------------------------------------------
+
+/** Read the cost of one commit from its trailers. Never throws. */
+export function readCommitCost(params: {
+  commit: CommitInput;
+  trailers: readonly Trailer[];
+  config: CostConfig;
+  /** Date of the work, for prices that change on a date; default: the newest bundled prices. */
+  pricedAt?: Date;
+}): CommitCost {
+  const { commit, trailers, config } = params;
+  const currency = config.currency.toUpperCase();
+  const problems = new CommitProblems(commit.sha.slice(0, 7));
+
+  // 1. the cost trailers, read
+  const lines = readCostLines(trailers, keyIndex(config.trailers.aliases), currency, problems);
+  const costSource = costSourceOf(lines);
+  const totalNeedsPrices = costSource === "agent-usage" || costSource === "tokens";
+
+  // 2. tokens by model, priced (`Agent-Usage` lines, else `Agent-Tokens` with `Agent-Model`)
+  const table = new ModelTable(currency, config.pricing.overrides, params.pricedAt);
+  let tokens = emptyTokens();
+  let usageForeign: Money[] = [];
+  if (lines.usages.length > 0) {
+    ({ tokens, foreign: usageForeign } = addUsages(lines.usages, table));
+  } else if (lines.tokenLines.length > 0) {
+    tokens = addTokenLines(lines, table, totalNeedsPrices, problems);
+  }
+  const modelUsages = [...table.models.values()].map(toModelUsage);
+
+  // 3. the total: `Agent-Cost` lines, else the models' prices
+  let micros = 0n;
+  let foreign: Money[] = [];
+  if (costSource === "agent-cost") {
+    for (const money of lines.costs) if (money.currency === currency) micros += money.micros;
+    foreign = sumForeign(lines.costs.filter((m) => m.currency !== currency));
+  } else if (totalNeedsPrices) {
+    for (const usage of modelUsages) micros += usage.micros ?? 0n;
+    foreign = sumForeign(usageForeign);
+  }
+  const unpricedModels = totalNeedsPrices
+    ? [...table.models.values()]
+        .filter((acc) => acc.missingPrice)
+        .map((acc) => acc.model)
+        .sort()
+    : [];
+
+  // 4. agent signals
+  const signals = agentSignalsOf(commit, trailers, lines.agentNames, config);
+  const agent = lines.agentNames[0]?.name;
   return {
     sha: commit.sha,
     ...(agent !== undefined ? { agent } : {}),
@@ -593,9 +544,9 @@ export function readCommitCost(params: {
     tokens,
     models: modelUsages,
     unpricedModels: [...new Set(unpricedModels)],
-    problems,
-    hasCostRecord,
+    problems: problems.finish(),
+    hasCostRecord: lines.hasCostRecord,
     agentSignals: signals,
-    agentWithoutCost: signals.length > 0 && !hasCostRecord,
+    agentWithoutCost: signals.length > 0 && !lines.hasCostRecord,
   };
 }

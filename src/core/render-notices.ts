@@ -2,7 +2,7 @@
  * Check-run outputs for the times there is no verdict: a broken config file, or an evaluation
  * that GitHub (or the app) could not finish. Pure; every piece of outside text is escaped.
  */
-import { escapeShort, inlineCode } from "./markdown.js";
+import { escapeShort, inlineCode } from "./markdown/escape.js";
 import type { CheckOutput } from "./render.js";
 import { fitWithin, OUTPUT_LIMIT_BYTES } from "./render.js";
 

@@ -1,16 +1,17 @@
 /**
  * Verdict → check-run output (`title`, `summary`, `text`). Pure. Every piece of untrusted text
- * (PR bodies, commit messages, trailer values, model names) goes through `markdown.ts`.
+ * (PR bodies, commit messages, trailer values, model names) goes through `markdown/escape.ts`.
  *
  * GitHub limits `summary` and `text` to 65,535 characters each
  * (https://docs.github.com/rest/checks/runs#create-a-check-run); we stay under
  * OUTPUT_LIMIT_BYTES counted in UTF-8 bytes (a conservative measure) and say what was cut.
  */
-import { codeBlock, escapeInline, escapeShort, inlineCode, table } from "./markdown.js";
+
+import { formatIssueRef, type IssueRef } from "./issue-ref.js";
+import { codeBlock, escapeInline, escapeShort, inlineCode, table } from "./markdown/escape.js";
 import { formatMoney, type Money } from "./money.js";
 import type { Problem } from "./problem.js";
 import type { TokenCounts } from "./tokens.js";
-import { formatIssueRef, type IssueRef } from "./value.js";
 import {
   type EvaluatedVerdict,
   type Finding,

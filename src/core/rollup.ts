@@ -11,7 +11,7 @@ import {
   escapeWithCode,
   inlineCode,
   table,
-} from "./markdown.js";
+} from "./markdown/escape.js";
 import { formatMoney, ratio } from "./money.js";
 import { fitWithin } from "./render.js";
 

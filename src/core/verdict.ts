@@ -5,21 +5,16 @@
 import type { Config } from "../config/schema.js";
 import type { CommitInput } from "./commit.js";
 import { type CommitCost, readCommitCost } from "./cost.js";
+import type { IssueRef } from "./issue-ref.js";
 import { type Money, ratio } from "./money.js";
 import type { Problem } from "./problem.js";
 import { findStrayCostTrailers } from "./stray-trailers.js";
 import { addTokens, emptyTokens, type TokenCounts } from "./tokens.js";
 import { parseTrailers } from "./trailers.js";
-import { type IssueRef, resolveValueStatement, type ValueResult } from "./value.js";
+import { type LinkedIssue, resolveValueStatement, type ValueResult } from "./value/resolve.js";
 
 export type Level = "failure" | "neutral" | "success";
 export type Conclusion = Level | "skipped";
-
-export interface LinkedIssue {
-  ref: IssueRef;
-  body: string;
-  state?: "open" | "closed";
-}
 
 export interface PullRequestInput {
   repository: { owner: string; repo: string };

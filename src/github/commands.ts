@@ -18,7 +18,7 @@ import {
   isBotLogin,
   parseCommand,
 } from "../core/command.js";
-import { escapeShort } from "../core/markdown.js";
+import { escapeShort } from "../core/markdown/escape.js";
 import { renderRollup } from "../core/rollup.js";
 import { findMilestoneByTitle, readRollup } from "../db/ledger.js";
 import { withTransaction } from "../db/transaction.js";

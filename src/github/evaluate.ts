@@ -10,7 +10,7 @@ import { DEFAULT_CONFIG } from "../config/schema.js";
 import { type IssueRef, sameIssue } from "../core/issue-ref.js";
 import { type CheckOutput, renderCheckOutput } from "../core/render.js";
 import { renderConfigProblems, renderEvaluationFailure } from "../core/render-notices.js";
-import { parseValueSection } from "../core/value.js";
+import { parseValueSection } from "../core/value/section.js";
 import { evaluatePullRequest, type Verdict } from "../core/verdict.js";
 import { type EvaluationState, forgetCheckOutput, readEvaluationState } from "../db/ledger.js";
 import type { GitHubId } from "./github-id.js";

@@ -8,8 +8,12 @@ import type { Config } from "../config/schema.js";
 import type { IssueRef } from "../core/issue-ref.js";
 import { parseMilestoneBudget } from "../core/milestone.js";
 import type { TokenCounts } from "../core/tokens.js";
-import { resolveValueStatement, type ValueOrigin } from "../core/value.js";
-import type { EvaluatedVerdict, LinkedIssue, Verdict } from "../core/verdict.js";
+import {
+  type LinkedIssue,
+  resolveValueStatement,
+  type ValueOrigin,
+} from "../core/value/resolve.js";
+import type { EvaluatedVerdict, Verdict } from "../core/verdict.js";
 import {
   forgetPullRequest,
   type IssueKey,

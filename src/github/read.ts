@@ -5,7 +5,7 @@
  */
 import type { CommitInput } from "../core/commit.js";
 import { type IssueRef, sameIssue } from "../core/issue-ref.js";
-import type { LinkedIssue } from "../core/verdict.js";
+import type { LinkedIssue } from "../core/value/resolve.js";
 import { CONFIG_PATH, resolveConfig } from "./config-files.js";
 import { toGitHubId } from "./github-id.js";
 import {

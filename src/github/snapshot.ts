@@ -6,7 +6,7 @@
 import type { Config } from "../config/schema.js";
 import type { CommitInput } from "../core/commit.js";
 import type { IssueRef } from "../core/issue-ref.js";
-import type { LinkedIssue } from "../core/verdict.js";
+import type { LinkedIssue } from "../core/value/resolve.js";
 import type { GitHubId } from "./github-id.js";
 import type { GraphqlErrorEntry } from "./graphql-errors.js";
 

@@ -18,7 +18,8 @@ import {
 import { renderDefaultConfigYaml } from "../../src/config/describe-config.js";
 import { parseConfigText } from "../../src/config/parse-config.js";
 import { type Config, DEFAULT_CONFIG } from "../../src/config/schema.js";
-import { parseValueSection, resolveValueStatement } from "../../src/core/value.js";
+import { resolveValueStatement } from "../../src/core/value/resolve.js";
+import { parseValueSection } from "../../src/core/value/section.js";
 import { runCliCaptured } from "../helpers/cli.js";
 import { createTempRepo, isolatedGitEnv } from "../helpers/temp-repo.js";
 

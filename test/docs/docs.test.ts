@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { parse as parseYaml } from "yaml";
 import { generateReadme, README } from "../../scripts/generate-readme-example.js";
 import { DEFAULT_CONFIG } from "../../src/config/schema.js";
-import { resolveValueStatement } from "../../src/core/value.js";
+import { resolveValueStatement } from "../../src/core/value/resolve.js";
 import { PULL_REQUEST_ACTIONS } from "../../src/github/app.js";
 
 const read = (path: string): string =>

@@ -12,7 +12,7 @@ import { describe, expect, it } from "vitest";
 import { formatConfigProblems, parseConfigText } from "../../src/config/parse-config.js";
 import { type Config, configSchema } from "../../src/config/schema.js";
 import type { CommitInput } from "../../src/core/commit.js";
-import { escapeInline, escapeWithCode, inlineCode } from "../../src/core/markdown.js";
+import { escapeInline, escapeWithCode, inlineCode } from "../../src/core/markdown/escape.js";
 import { parseMilestoneBudget } from "../../src/core/milestone.js";
 import { type CheckOutput, renderCheckOutput } from "../../src/core/render.js";
 import { renderConfigProblems, renderEvaluationFailure } from "../../src/core/render-notices.js";

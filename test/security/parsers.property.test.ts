@@ -17,7 +17,8 @@ import { configSchema } from "../../src/config/schema.js";
 import { canonicalAgentName, detectAgentSignals } from "../../src/core/agents.js";
 import { parseCommand } from "../../src/core/command.js";
 import { costTrailerKey, readCommitCost } from "../../src/core/cost.js";
-import { findClosingReferences, readIssueRef, stripInlineCode } from "../../src/core/issue-ref.js";
+import { findClosingReferences, readIssueRef } from "../../src/core/issue-ref.js";
+import { stripInlineCode } from "../../src/core/markdown/inline-code.js";
 import { parseMilestoneBudget } from "../../src/core/milestone.js";
 import { MAX_MONEY_MICROS, parseDecimalMicros, parseMoney } from "../../src/core/money.js";
 import { MAX_TOKEN_COUNT, parseTokenCount } from "../../src/core/tokens.js";
@@ -30,7 +31,8 @@ import {
   parseSince,
   trailerModelId,
 } from "../../src/core/usage.js";
-import { parseValueSection, resolveValueStatement } from "../../src/core/value.js";
+import { resolveValueStatement } from "../../src/core/value/resolve.js";
+import { parseValueSection } from "../../src/core/value/section.js";
 import {
   agentSignalsSchema,
   commandSchema,

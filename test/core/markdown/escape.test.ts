@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { escapeInline, escapeShort, inlineCode, table } from "../../src/core/markdown.js";
+import { escapeInline, escapeShort, inlineCode, table } from "../../../src/core/markdown/escape.js";
 
 const ZWSP = "\u200B";
 

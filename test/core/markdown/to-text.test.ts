@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { DEFAULT_CONFIG } from "../../src/config/schema.js";
-import { escapeInline, inlineCode } from "../../src/core/markdown.js";
-import { inlineToText, markdownToText } from "../../src/core/markdown-to-text.js";
-import { renderCheckOutput } from "../../src/core/render.js";
-import { evaluatePullRequest } from "../../src/core/verdict.js";
+import { DEFAULT_CONFIG } from "../../../src/config/schema.js";
+import { escapeInline, inlineCode } from "../../../src/core/markdown/escape.js";
+import { inlineToText, markdownToText } from "../../../src/core/markdown/to-text.js";
+import { renderCheckOutput } from "../../../src/core/render.js";
+import { evaluatePullRequest } from "../../../src/core/verdict.js";
 
 const plain = { color: false };
 

@@ -4,7 +4,7 @@
  * copied from a terminal), tables as aligned columns, headings and bold as text (or ANSI styles
  * when `color`). Pure.
  *
- * It reads only the markdown `render.ts` and `markdown.ts` write: every piece of untrusted text in
+ * It reads only the markdown `render.ts` and `escape.ts` write: every piece of untrusted text in
  * it is escaped, so an unescaped `*`, `_`, `` ` `` or `|` is the renderer's own. Terminal control
  * characters (C0, DEL, C1: `ESC`, `CSI`) are dropped from the output, so no commit message can
  * move the cursor or recolour the terminal.

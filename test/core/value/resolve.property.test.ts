@@ -1,20 +1,20 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { DEFAULT_CONFIG } from "../../src/config/schema.js";
-import { findClosingReferences, parseIssueRef } from "../../src/core/issue-ref.js";
-import { formatMoney, type Money } from "../../src/core/money.js";
-import type { Problem } from "../../src/core/problem.js";
+import { DEFAULT_CONFIG } from "../../../src/config/schema.js";
+import { findClosingReferences, parseIssueRef } from "../../../src/core/issue-ref.js";
+import { formatMoney, type Money } from "../../../src/core/money.js";
+import type { Problem } from "../../../src/core/problem.js";
 import {
-  type LinkedIssueBody,
-  parseValueSection,
+  type LinkedIssue,
   resolveValueStatement,
   type ValueResult,
-} from "../../src/core/value.js";
+} from "../../../src/core/value/resolve.js";
+import { parseValueSection } from "../../../src/core/value/section.js";
 
 const here = { owner: "acme", repo: "shop" };
 const TYPES = Object.keys(DEFAULT_CONFIG.value.types);
 
-function resolve(prBody: string, linkedIssues: LinkedIssueBody[] = []): ValueResult {
+function resolve(prBody: string, linkedIssues: LinkedIssue[] = []): ValueResult {
   return resolveValueStatement({ prBody, linkedIssues, repository: here, config: DEFAULT_CONFIG });
 }
 
