@@ -17,7 +17,8 @@ import { parseTrailers } from "../../src/core/trailers.js";
 import { type Database, openDatabase } from "../../src/db/database.js";
 import { migrate } from "../../src/db/migrate.js";
 import { createCostValueApp } from "../../src/github/app.js";
-import type { EvaluationOutcome, EvaluationTimings } from "../../src/github/evaluate.js";
+import type { EvaluationOutcome } from "../../src/github/evaluate.js";
+import type { EvaluationTimings } from "../../src/github/evaluation-meters.js";
 import { readCorpus } from "../../test/helpers/corpus.js";
 import {
   type FakeCommit,

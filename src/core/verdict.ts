@@ -360,10 +360,15 @@ function collectFindings(params: {
   return findings;
 }
 
-/** Decide the verdict for one pull request. */
+/**
+ * Decide the verdict for one pull request. `value` is the PR's value statement when the caller
+ * resolved it already (from `pr.body` and `pr.linkedIssues`, as `resolveValueStatement` does):
+ * the app resolves it once per evaluation and uses it for the ledger's work item too.
+ */
 export function evaluatePullRequest(params: {
   pr: PullRequestInput;
   config: VerdictConfig;
+  value?: ValueResult;
 }): Verdict {
   const { pr, config } = params;
   const skip = findSkipReason(pr, config);
@@ -377,12 +382,14 @@ export function evaluatePullRequest(params: {
   });
   const totals = sumCommitCosts(commits, config.currency);
 
-  const value = resolveValueStatement({
-    prBody: pr.body,
-    linkedIssues: pr.linkedIssues,
-    repository: pr.repository,
-    config,
-  });
+  const value =
+    params.value ??
+    resolveValueStatement({
+      prBody: pr.body,
+      linkedIssues: pr.linkedIssues,
+      repository: pr.repository,
+      config,
+    });
   const statement = value.ok ? value.statement : value.partial;
 
   let budget: BudgetUse | undefined;

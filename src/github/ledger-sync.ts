@@ -8,16 +8,15 @@ import type { Config } from "../config/schema.js";
 import type { IssueRef } from "../core/issue-ref.js";
 import { parseMilestoneBudget } from "../core/milestone.js";
 import type { TokenCounts } from "../core/tokens.js";
-import {
-  type LinkedIssue,
-  resolveValueStatement,
-  type ValueOrigin,
-} from "../core/value/resolve.js";
+import type { LinkedIssue, ValueOrigin, ValueResult } from "../core/value/resolve.js";
 import type { EvaluatedVerdict, Verdict } from "../core/verdict.js";
 import {
+  type EvaluationState,
+  forgetCheckOutput,
   forgetPullRequest,
   type IssueKey,
   type PullRequestRecord,
+  readEvaluationState,
   recordPullRequest,
 } from "../db/ledger.js";
 import type { ChecksApi } from "./publish-check.js";
@@ -27,6 +26,13 @@ import type { PullRequestSnapshot } from "./snapshot.js";
 export interface LedgerScope {
   pool: pg.Pool;
   installationId: number;
+}
+
+/** A pull request in the ledger. */
+export interface PullRequestKey {
+  installationId: number;
+  repositoryId: number;
+  number: number;
 }
 
 function absolute(ref: IssueRef, snapshot: PullRequestSnapshot): IssueKey {
@@ -57,18 +63,40 @@ const tokenColumns = (t: TokenCounts): PullRequestRecord["tokens"] => ({
 
 /** The work item of an evaluation: its value statement's issue (absolute), if any. */
 export function workItemOf(
+  value: ValueResult,
   snapshot: PullRequestSnapshot,
-  linkedIssues: readonly LinkedIssue[],
-  config: Config,
 ): IssueKey | undefined {
-  const value = resolveValueStatement({
-    prBody: snapshot.body,
-    linkedIssues,
-    repository: { owner: snapshot.repository.owner, repo: snapshot.repository.repo },
-    config,
-  });
   const issue = value.ok ? value.statement.issue : value.partial.issue;
   return issue !== undefined ? absolute(issue, snapshot) : undefined;
+}
+
+/** The PR's key in the ledger. */
+export function ledgerKey(scope: LedgerScope, snapshot: PullRequestSnapshot): PullRequestKey {
+  return {
+    installationId: scope.installationId,
+    repositoryId: snapshot.repository.id,
+    number: snapshot.number,
+  };
+}
+
+/**
+ * What the ledger knows before the verdict, in one statement: our run on the PR (and its output's
+ * hash), and the spend of the work item's other PRs.
+ */
+export function readLedgerState(
+  scope: LedgerScope,
+  key: PullRequestKey,
+  workItem?: IssueKey,
+): Promise<EvaluationState> {
+  return readEvaluationState(scope.pool, {
+    ...key,
+    ...(workItem !== undefined ? { workItem } : {}),
+  });
+}
+
+/** The run no longer shows the output whose hash the ledger keeps: forget the hash. */
+export function forgetPublishedOutput(scope: LedgerScope, key: PullRequestKey): Promise<void> {
+  return forgetCheckOutput(scope.pool, key);
 }
 
 export function toRecord(params: {

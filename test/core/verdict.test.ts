@@ -57,6 +57,20 @@ describe("evaluatePullRequest", () => {
     expect(v.findings).toEqual([]);
   });
 
+  it("uses the value statement it is given instead of resolving it again", () => {
+    const resolved = evaluated(evaluate(pr())).value;
+    const v = evaluated(
+      evaluatePullRequest({
+        pr: pr({ body: "no section here" }),
+        config: DEFAULT_CONFIG,
+        value: resolved,
+      }),
+    );
+    expect(v.value).toBe(resolved);
+    expect(v.conclusion).toBe("success");
+    expect(v.budget).toMatchObject({ spent: 4_200_000n, over: false });
+  });
+
   it("fails without a value statement (policy.missing-value), neutral when configured", () => {
     const v = evaluated(evaluate(pr({ body: "Just a fix." })));
     expect(v.conclusion).toBe("failure");

@@ -5,7 +5,7 @@ import { parse as parseYaml } from "yaml";
 import { generateReadme, README } from "../../scripts/generate-readme-example.js";
 import { DEFAULT_CONFIG } from "../../src/config/schema.js";
 import { resolveValueStatement } from "../../src/core/value/resolve.js";
-import { PULL_REQUEST_ACTIONS } from "../../src/github/app.js";
+import { PULL_REQUEST_ACTIONS } from "../../src/github/handlers/pull-request.js";
 
 const read = (path: string): string =>
   readFileSync(new URL(`../../${path}`, import.meta.url), "utf8");

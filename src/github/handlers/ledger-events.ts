@@ -5,17 +5,17 @@
  * installation of the (signature-verified) delivery.
  */
 import type { Context, Probot } from "probot";
-import { parseMilestoneBudget } from "../core/milestone.js";
-import type { Database } from "../db/database.js";
+import { parseMilestoneBudget } from "../../core/milestone.js";
+import type { Database } from "../../db/database.js";
 import {
   deleteInstallation,
   deleteMilestone,
   deleteRepository,
   upsertMilestone,
-} from "../db/ledger.js";
-import { acceptPayload } from "./payload-guard.js";
-import { readRepositoryConfig } from "./repo-config.js";
-import { refreshRollup } from "./rollups.js";
+} from "../../db/ledger.js";
+import { acceptPayload } from "../payload-guard.js";
+import { readRepositoryConfig } from "../repo-config.js";
+import { refreshRollup } from "../rollups.js";
 
 export interface LedgerDeps {
   database: Database;

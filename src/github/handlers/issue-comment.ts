@@ -17,14 +17,14 @@ import {
   decideCommandRate,
   isBotLogin,
   parseCommand,
-} from "../core/command.js";
-import { escapeShort } from "../core/markdown/escape.js";
-import { renderRollup } from "../core/rollup.js";
-import { findMilestoneByTitle, readRollup } from "../db/ledger.js";
-import { withTransaction } from "../db/transaction.js";
+} from "../../core/command.js";
+import { escapeShort } from "../../core/markdown/escape.js";
+import { renderRollup } from "../../core/rollup.js";
+import { findMilestoneByTitle, readRollup } from "../../db/ledger.js";
+import { withTransaction } from "../../db/transaction.js";
+import { acceptPayload } from "../payload-guard.js";
+import { readRepositoryConfig } from "../repo-config.js";
 import type { LedgerDeps } from "./ledger-events.js";
-import { acceptPayload } from "./payload-guard.js";
-import { readRepositoryConfig } from "./repo-config.js";
 
 const ALLOWED = new Set(["admin", "maintain", "write"]);
 
