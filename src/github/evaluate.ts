@@ -19,7 +19,7 @@ import type { Config } from "../config/schema.js";
 import { DEFAULT_CONFIG } from "../config/schema.js";
 import { renderCheckOutput } from "../core/render.js";
 import { renderConfigProblems } from "../core/render-notices.js";
-import { parseValueSection } from "../core/value/section.js";
+import { analyzePrBody, type BodyAnalysis } from "../core/value/resolve.js";
 import { evaluatePullRequest, type Verdict } from "../core/verdict.js";
 import { countRequests, type EvaluationTimings, PhaseClock } from "./evaluation-meters.js";
 import type { GitHubId } from "./github-id.js";
@@ -88,15 +88,20 @@ export type EvaluationOutcome =
     }
   | { kind: "failed"; error: unknown; requests: number; timings: EvaluationTimings };
 
-/** Step 1: read the PR, and the issue the payload's body names (with the default heading). */
-function readStep(api: GitHubApi, target: EvaluationTarget): Promise<PullRequestSnapshot> {
+/**
+ * Step 1: read the PR, and the issue the payload's body names (read with the default value
+ * settings; that analysis is kept, so step 2 does not read the same body again when the
+ * repository's config reads it alike).
+ */
+async function readStep(
+  api: GitHubApi,
+  target: EvaluationTarget,
+): Promise<{ snapshot: PullRequestSnapshot; bodyHint?: BodyAnalysis }> {
   const { owner, repo } = target;
-  const hint =
-    target.bodyHint !== undefined
-      ? parseValueSection({ body: target.bodyHint, where: "PR body", config: DEFAULT_CONFIG })
-          .parsed.issue
-      : undefined;
-  return readPullRequest(api.graphql, {
+  const bodyHint =
+    target.bodyHint !== undefined ? analyzePrBody(target.bodyHint, DEFAULT_CONFIG) : undefined;
+  const hint = bodyHint?.analysis.section.parsed.issue;
+  const snapshot = await readPullRequest(api.graphql, {
     owner,
     repo,
     number: target.number,
@@ -104,6 +109,7 @@ function readStep(api: GitHubApi, target: EvaluationTarget): Promise<PullRequest
     ...(target.repositoryId !== undefined ? { repositoryId: target.repositoryId } : {}),
     ...(hint !== undefined ? { issueHint: absoluteIssue(hint, owner, repo) } : {}),
   });
+  return { snapshot, ...(bodyHint !== undefined ? { bodyHint } : {}) };
 }
 
 interface Run {
@@ -117,6 +123,8 @@ interface Run {
   settings: EvaluationSettings;
   clock: PhaseClock;
   snapshot: PullRequestSnapshot;
+  /** The payload's body as step 1 analysed it (reused by step 2 when it applies). */
+  bodyHint?: BodyAnalysis;
 }
 
 type Published = Omit<Extract<EvaluationOutcome, { kind: "published" }>, "requests" | "timings">;
@@ -136,8 +144,9 @@ export async function evaluateAndPublish(
   });
   const evaluatedAt = settings.now();
   let snapshot: PullRequestSnapshot;
+  let bodyHint: BodyAnalysis | undefined;
   try {
-    snapshot = await clock.time("read", () => readStep(counted.api, target));
+    ({ snapshot, bodyHint } = await clock.time("read", () => readStep(counted.api, target)));
   } catch (error) {
     await clock.time("publish", () => noticeReadFailure(counted.api, target, settings, error));
     return failed(error);
@@ -151,6 +160,7 @@ export async function evaluateAndPublish(
       settings,
       clock,
       snapshot,
+      ...(bodyHint !== undefined ? { bodyHint } : {}),
     };
     const published = snapshot.config.ok
       ? await evaluateWithConfig(run, snapshot.config.config)
@@ -172,6 +182,7 @@ async function evaluateWithConfig(run: Run, config: Config): Promise<Published> 
     snapshot,
     repository,
     config,
+    ...(run.bodyHint !== undefined ? { prAnalysis: run.bodyHint } : {}),
     time: {
       resolve: (fn) => clock.timeSync("evaluate", fn),
       fetch: (fn) => clock.time("read", fn),

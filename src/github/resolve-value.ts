@@ -7,6 +7,7 @@
 import type { Config } from "../config/schema.js";
 import { type IssueRef, sameIssue } from "../core/issue-ref.js";
 import {
+  type BodyAnalysis,
   type LinkedIssue,
   resolveValueStatement,
   type ValueResult,
@@ -63,6 +64,8 @@ export async function resolvePullRequestValue(params: {
   /** The repository the event names (its spelling is the one the check shows). */
   repository: { owner: string; repo: string };
   config: Config;
+  /** The PR body as analysed before the read (used when it is this body, read alike). */
+  prAnalysis?: BodyAnalysis;
   /** Times the pure resolution and the fetch apart. */
   time: {
     resolve: (fn: () => ValueResult) => ValueResult;
@@ -72,7 +75,13 @@ export async function resolvePullRequestValue(params: {
   const { snapshot, repository, config } = params;
   const resolve = (linkedIssues: readonly LinkedIssue[]) =>
     params.time.resolve(() =>
-      resolveValueStatement({ prBody: snapshot.body, linkedIssues, repository, config }),
+      resolveValueStatement({
+        prBody: snapshot.body,
+        linkedIssues,
+        repository,
+        config,
+        ...(params.prAnalysis !== undefined ? { prAnalysis: params.prAnalysis } : {}),
+      }),
     );
   const linkedIssues = [...snapshot.linkedIssues];
   const value = resolve(linkedIssues);

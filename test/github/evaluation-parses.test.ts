@@ -1,7 +1,7 @@
 /**
- * One evaluation reads each body once: the value section of the PR body is parsed once after the
- * read (plus once before it, with the default heading, when the webhook payload carries the body:
- * that parse names the issue the read fetches in the same request), and each linked issue's once.
+ * One evaluation reads each body once: the PR body once (when the webhook payload carries it, the
+ * parse before the read, which names the issue the read fetches in the same request, is reused
+ * after it when the config reads a value section like the default), and each linked issue's once.
  * Counted over a whole app-level evaluation, with the ledger (the work item's spend is looked up).
  *
  * Every parse of a body starts by scanning it into `MarkdownLines`: the spy counts those scans per
@@ -87,7 +87,7 @@ function receive(name: string, payload: Record<string, unknown>): Promise<void> 
 }
 
 describe("parses per evaluation", () => {
-  it("pull_request: the PR body once after the read (and once before it), the named issue once", async () => {
+  it("pull_request: the PR body once (the parse before the read reused), the named issue once", async () => {
     fake.addIssue({ owner: "acme", repo: "shop", number: 12, body: ISSUE_BODY });
     fake.addIssue({ owner: "acme", repo: "shop", number: 13, body: OTHER_ISSUE_BODY });
     const pr = addPr({ closingIssues: [{ number: 12 }, { number: 13 }] });
@@ -95,7 +95,7 @@ describe("parses per evaluation", () => {
 
     expect(github.checkRuns[0]?.conclusion).toBe("success");
     expect(github.count()).toEqual({ total: 2, reads: 1, writes: 1 });
-    expect(scans.get(PR_BODY)).toBe(2);
+    expect(scans.get(PR_BODY)).toBe(1);
     expect(scans.get(ISSUE_BODY)).toBe(1);
     // named by `Issue:`: the other linked issue's section is not consulted
     expect(scans.get(OTHER_ISSUE_BODY) ?? 0).toBe(0);

@@ -324,12 +324,21 @@ export function resolveValueStatement(params: {
   linkedIssues: readonly LinkedIssue[];
   repository: RepositoryContext;
   config: ValueConfig;
+  /**
+   * The PR body already analysed (`analyzeBody(prBody, "PR body", config)`), so an evaluation
+   * reads the body once: used only when it is of this body with the same value settings.
+   */
+  prAnalysis?: BodyAnalysis;
 }): ValueResult {
   const { repository, config } = params;
   const prBody = typeof params.prBody === "string" ? params.prBody : "";
   const headingMark = `## ${config.value.heading}`;
   const label = (ref: IssueRef) => formatIssueRef(ref, repository);
-  const pr = analyzeBody(prBody, "PR body", config);
+  const earlier = params.prAnalysis;
+  const pr =
+    earlier !== undefined && earlier.body === prBody && sameValueSettings(earlier.config, config)
+      ? earlier.analysis
+      : analyzeBody(prBody, "PR body", config);
   const general: Problem[] = [...pr.otherProblems];
 
   // 1. which issue's section completes the PR's
@@ -378,4 +387,23 @@ export function resolveValueStatement(params: {
     return { ok: false, problems: errorsFirst, partial: statement };
   }
   return { ok: true, statement: { ...statement, type, worth }, warnings: errorsFirst };
+}
+
+/** A body's analysis with what it was made from (see `resolveValueStatement`'s `prAnalysis`). */
+export interface BodyAnalysis {
+  body: string;
+  config: ValueConfig;
+  analysis: Analysis;
+}
+
+/** The PR body analysed as `resolveValueStatement` does, kept for it. */
+export function analyzePrBody(body: string, config: ValueConfig): BodyAnalysis {
+  return { body, config, analysis: analyzeBody(body, "PR body", config) };
+}
+
+/** Whether two configs read a value section alike (the same `value` settings and currency). */
+export function sameValueSettings(a: ValueConfig, b: ValueConfig): boolean {
+  return (
+    a === b || (a.currency === b.currency && JSON.stringify(a.value) === JSON.stringify(b.value))
+  );
 }

@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { DEFAULT_CONFIG } from "../../../src/config/schema.js";
+import { analyzePrBody, resolveValueStatement } from "../../../src/core/value/resolve.js";
 import { valueSectionTemplate } from "../../../src/core/value/template.js";
 import {
   codes,
@@ -422,5 +423,47 @@ describe("docs/value-statement.md", () => {
     const start = docs.indexOf("```markdown\n");
     const example = docs.slice(start + 12, docs.indexOf("```", start + 3));
     expect(resolve(example)).toMatchObject({ ok: true, warnings: [] });
+  });
+});
+
+describe("resolveValueStatement with the PR body analysed earlier (prAnalysis)", () => {
+  const repository = { owner: "acme", repo: "shop" };
+  const body = "## Value\nType: defect\nWorth: $8,000\nBudget: $300\nWhy now: EU cards fail.\n";
+  const fresh = (config = DEFAULT_CONFIG, prBody = body) =>
+    resolveValueStatement({ prBody, linkedIssues: [], repository, config });
+
+  it("gives what a fresh resolution gives when the analysis is of this body, read alike", () => {
+    const prAnalysis = analyzePrBody(body, DEFAULT_CONFIG);
+    const config = structuredClone(DEFAULT_CONFIG); // equal settings, another object
+    expect(
+      resolveValueStatement({ prBody: body, linkedIssues: [], repository, config, prAnalysis }),
+    ).toEqual(fresh());
+  });
+
+  it("is ignored for another body or other value settings (the heading read differently)", () => {
+    const prAnalysis = analyzePrBody(body, DEFAULT_CONFIG);
+    const other = `${body}Issue: #12\n`;
+    expect(
+      resolveValueStatement({
+        prBody: other,
+        linkedIssues: [],
+        repository,
+        config: DEFAULT_CONFIG,
+        prAnalysis,
+      }),
+    ).toEqual(fresh(DEFAULT_CONFIG, other));
+    const worthHeading = {
+      ...DEFAULT_CONFIG,
+      value: { ...DEFAULT_CONFIG.value, heading: "Worth" },
+    };
+    const result = resolveValueStatement({
+      prBody: body,
+      linkedIssues: [],
+      repository,
+      config: worthHeading,
+      prAnalysis,
+    });
+    expect(result).toEqual(fresh(worthHeading));
+    expect(result.ok).toBe(false); // no "## Worth" section: the analysis with "## Value" was not used
   });
 });
