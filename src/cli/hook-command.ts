@@ -1,6 +1,6 @@
 /**
  * `cost-value hook install` / `cost-value hook uninstall`: the `prepare-commit-msg` hook that adds
- * the trailers of `cost-value usage` to each commit message (the script: src/core/hook-script.ts).
+ * the trailers of `cost-value usage` to each commit message (the script: src/cli/hook-script.ts).
  * Finds the hooks directory as git does (core.hooksPath, worktrees), keeps a hook that was there
  * (moved aside and run first; put back by uninstall), changes nothing when already installed.
  */
@@ -20,12 +20,7 @@ import {
 import { isAbsolute, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
-import {
-  CHAINED_HOOK_NAME,
-  HOOK_NAME,
-  isCostValueHook,
-  renderHookScript,
-} from "../core/hook-script.js";
+import { CHAINED_HOOK_NAME, HOOK_NAME, isCostValueHook, renderHookScript } from "./hook-script.js";
 import { type CliIo, EXIT } from "./io.js";
 
 const run = promisify(execFile);

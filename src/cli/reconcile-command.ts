@@ -14,6 +14,7 @@
 import { hostname } from "node:os";
 import { isAbsolute, resolve } from "node:path";
 import type pg from "pg";
+import { plural } from "../core/text.js";
 import {
   type Database,
   DataDirLockedError,
@@ -605,10 +606,6 @@ function countRollup(report: ReconcileReport, action: RollupAction): void {
   if (action === "created") report.rollups.created++;
   else if (action === "updated") report.rollups.updated++;
   else if (action === "final") report.rollups.final++;
-}
-
-function plural(n: number, one: string, many = `${one}s`): string {
-  return `${n} ${n === 1 ? one : many}`;
 }
 
 function summaryText(report: ReconcileReport): string {

@@ -11,7 +11,7 @@
  * times (a delivery the app keeps refusing needs a fix, not more attempts). Sequential: one request
  * at a time, writes spaced by the app's pacing (`pacing.ts`). Safe to repeat.
  */
-import { parseSince } from "../core/usage.js";
+import { parseSince } from "../core/agent-logs/entry-filters.js";
 import {
   type AppClientOptions,
   type AppClients,

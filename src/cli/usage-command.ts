@@ -1,7 +1,7 @@
 /**
  * `cost-value usage`: finds the session logs coding agents write on this machine (Claude Code,
  * Codex), reads the work done in this repository since the last commit, and prints the cost
- * trailers for the next commit. The reading and pricing are in src/core/usage.ts; this file does
+ * trailers for the next commit. The reading and pricing are in src/core/agent-logs/; this file does
  * the I/O: environment, git, directory walks, file reads.
  */
 import { execFile } from "node:child_process";
@@ -12,20 +12,17 @@ import { join, resolve } from "node:path";
 import { promisify } from "node:util";
 import { formatConfigProblems, parseConfigText } from "../config/parse-config.js";
 import { type Config, DEFAULT_CONFIG } from "../config/schema.js";
+import { dedupeEntries, parseClaudeLine } from "../core/agent-logs/claude.js";
 import {
   type CodexEvent,
   type CodexFile,
   codexEntries,
-  dedupeEntries,
-  parseClaudeLine,
   parseCodexLine,
-  parseSince,
-  renderUsageTrailers,
-  summarizeUsage,
-  type UsageAgent,
-  type UsageEntry,
-  usageSummaryToJson,
-} from "../core/usage.js";
+} from "../core/agent-logs/codex.js";
+import { parseSince } from "../core/agent-logs/entry-filters.js";
+import type { UsageAgent, UsageEntry } from "../core/agent-logs/log-line.js";
+import { summarizeUsage, usageSummaryToJson } from "../core/agent-logs/summary.js";
+import { renderUsageTrailers } from "../core/agent-logs/trailer-lines.js";
 import { type CliIo, EXIT } from "./io.js";
 
 const run = promisify(execFile);

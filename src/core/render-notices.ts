@@ -2,9 +2,11 @@
  * Check-run outputs for the times there is no verdict: a broken config file, or an evaluation
  * that GitHub (or the app) could not finish. Pure; every piece of outside text is escaped.
  */
+
+import { CHECK_RUN_OUTPUT_LIMIT_BYTES } from "./github-limits.js";
 import { escapeShort, inlineCode } from "./markdown/escape.js";
 import type { CheckOutput } from "./render.js";
-import { fitWithin, OUTPUT_LIMIT_BYTES } from "./render.js";
+import { fitWithin } from "./render.js";
 
 export function renderConfigProblems(params: {
   problems: readonly string[];
@@ -26,7 +28,7 @@ export function renderConfigProblems(params: {
       ),
     summary: fitWithin(
       `**This PR was not evaluated: the config file is invalid.** Fix it on the default branch, then re-run this check (or push a commit).\n\n${list}${more}\n\nEvery setting and its default: \`docs/configuration.md\` in cost-value's documentation. Check a file locally with \`npx cost-value check --config FILE\`.`,
-      OUTPUT_LIMIT_BYTES,
+      CHECK_RUN_OUTPUT_LIMIT_BYTES,
     ),
     text: "",
   };

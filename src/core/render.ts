@@ -4,9 +4,10 @@
  *
  * GitHub limits `summary` and `text` to 65,535 characters each
  * (https://docs.github.com/rest/checks/runs#create-a-check-run); we stay under
- * OUTPUT_LIMIT_BYTES counted in UTF-8 bytes (a conservative measure) and say what was cut.
+ * CHECK_RUN_OUTPUT_LIMIT_BYTES counted in UTF-8 bytes (a conservative measure) and say what was cut.
  */
 
+import { CHECK_RUN_OUTPUT_LIMIT_BYTES, CHECK_RUN_TITLE_LIMIT_CHARS } from "./github-limits.js";
 import { formatIssueRef, type IssueRef } from "./issue-ref.js";
 import { codeBlock, escapeInline, escapeShort, inlineCode, table } from "./markdown/escape.js";
 import { formatMoney, type Money } from "./money.js";
@@ -19,8 +20,6 @@ import {
   type Level,
   type Verdict,
 } from "./verdict.js";
-
-export const OUTPUT_LIMIT_BYTES = 65_000;
 
 export interface CheckOutput {
   title: string;
@@ -37,7 +36,7 @@ export interface RenderContext {
 const byteLength = (s: string): number => Buffer.byteLength(s, "utf8");
 
 /** At most `max` UTF-16 units, never half of a surrogate pair (GitHub rejects lone surrogates). */
-export function cutTitle(text: string, max = 200): string {
+export function cutTitle(text: string, max = CHECK_RUN_TITLE_LIMIT_CHARS): string {
   if (text.length <= max) return text;
   const last = text.charCodeAt(max - 1);
   return text.slice(0, last >= 0xd800 && last <= 0xdbff ? max - 1 : max);
@@ -297,7 +296,7 @@ function renderSummary(verdict: Verdict, context: RenderContext): string {
   }
   parts.push(`### Value\n\n${renderValueTable(verdict, context)}`);
   parts.push(`### Cost\n\n${renderCostTable(verdict, context)}`);
-  return fitWithin(parts.join("\n\n"), OUTPUT_LIMIT_BYTES);
+  return fitWithin(parts.join("\n\n"), CHECK_RUN_OUTPUT_LIMIT_BYTES);
 }
 
 function commitRow(commit: EvaluatedVerdict["commits"][number], context: RenderContext): string {
@@ -336,7 +335,7 @@ function renderText(verdict: Verdict, context: RenderContext): string {
   for (const commit of verdict.commits) {
     const row = `\n${commitRow(commit, context)}`;
     const rowSize = byteLength(row);
-    if (size + rowSize > OUTPUT_LIMIT_BYTES - footerRoom) break;
+    if (size + rowSize > CHECK_RUN_OUTPUT_LIMIT_BYTES - footerRoom) break;
     out += row;
     size += rowSize;
     shown++;
@@ -351,7 +350,7 @@ function renderText(verdict: Verdict, context: RenderContext): string {
   }
   out +=
     "\n\nHow to record cost: `docs/trailers.md`; the value statement: `docs/value-statement.md` (in cost-value's documentation). Try it before pushing: `npx cost-value check --body-file pr.md`.";
-  return fitWithin(out, OUTPUT_LIMIT_BYTES);
+  return fitWithin(out, CHECK_RUN_OUTPUT_LIMIT_BYTES);
 }
 
 /**

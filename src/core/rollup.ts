@@ -4,6 +4,7 @@
  * (PR titles, value types, model names, milestone titles) is escaped; charts are Mermaid, each
  * with a text table beside it; the whole stays within GitHub's 65,536-character comment limit.
  */
+import { COMMENT_BODY_LIMIT_BYTES } from "./github-limits.js";
 import {
   cutText,
   escapeInline,
@@ -297,5 +298,5 @@ export function renderRollup(params: {
   parts.push(
     `<sub>Spend is agent cost recorded in commit trailers, in ${data.currency}; a work item's worth counts once however many PRs it has. Posted by cost-value; \`/cost-value rollup\` posts it on demand.</sub>`,
   );
-  return fitWithin(parts.join("\n\n"), 65_000);
+  return fitWithin(parts.join("\n\n"), COMMENT_BODY_LIMIT_BYTES);
 }

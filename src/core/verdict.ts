@@ -9,6 +9,7 @@ import type { IssueRef } from "./issue-ref.js";
 import { type Money, ratio } from "./money.js";
 import type { Problem } from "./problem.js";
 import { findStrayCostTrailers } from "./stray-trailers.js";
+import { plural } from "./text.js";
 import { addTokens, emptyTokens, type TokenCounts } from "./tokens.js";
 import { parseTrailers } from "./trailers.js";
 import { type LinkedIssue, resolveValueStatement, type ValueResult } from "./value/resolve.js";
@@ -279,10 +280,6 @@ export function sumCommitCosts(commits: readonly CommitCost[], currency: string)
 function listSome(items: readonly string[], max: number): string {
   if (items.length <= max) return items.join(", ");
   return `${items.slice(0, max).join(", ")} and ${items.length - max} more`;
-}
-
-function plural(n: number, one: string, many = `${one}s`): string {
-  return `${n} ${n === 1 ? one : many}`;
 }
 
 function collectFindings(params: {

@@ -117,16 +117,19 @@ describe("parseConfigText", () => {
     });
   });
 
-  it("never throws on odd YAML", () => {
-    for (const text of [
-      "!!binary x",
-      "? [a]\n: b",
-      "{",
-      "a: !!js/function x",
-      "\u0000",
-      "%YAML 9\n---\n",
-    ]) {
+  it("never throws on odd YAML, and says what is wrong with it", () => {
+    for (const [text, problem] of [
+      ["!!binary x", "YAML tags are not supported"],
+      ["? [a]\n: b", 'unknown setting "[ a ]"'],
+      ["{", "not valid YAML: "],
+      ["a: !!js/function x", "YAML tags are not supported"],
+      ["\u0000", "the file must be a mapping of settings (key: value), not a list or a scalar"],
+      ["%YAML 9\n---\n", "not valid YAML: "],
+    ] as const) {
       expect(() => parseConfigText(text)).not.toThrow();
+      const result = parseConfigText(text);
+      expect(result.ok, text).toBe(false);
+      if (!result.ok) expect(result.problems[0]?.message, text).toContain(problem);
     }
   });
 });

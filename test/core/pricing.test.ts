@@ -301,9 +301,11 @@ describe("model ids", () => {
     ]) {
       expect(modelIdProblem(id)).toBeUndefined();
     }
-    expect(modelIdProblem("claude sonnet")).toBeDefined();
-    expect(modelIdProblem("<script>")).toBeDefined();
-    expect(modelIdProblem("/x")).toBeDefined();
+    const allowed = "a model id has only letters, digits and . _ : @ / + ~ - [ ]";
+    expect(modelIdProblem("claude sonnet")).toBe(`${allowed} (found " ")`);
+    expect(modelIdProblem("<script>")).toBe(`${allowed} (found "<")`);
+    expect(modelIdProblem("/x")).toBe("a model id cannot start or end with /");
+    expect(modelIdProblem("")).toBe("no model id");
   });
 
   it("findRates reports the rate of each kind", () => {

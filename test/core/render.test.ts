@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { DEFAULT_CONFIG } from "../../src/config/schema.js";
 import type { CommitInput } from "../../src/core/commit.js";
-import { fitWithin, OUTPUT_LIMIT_BYTES, renderCheckOutput } from "../../src/core/render.js";
+import { CHECK_RUN_OUTPUT_LIMIT_BYTES } from "../../src/core/github-limits.js";
+import { fitWithin, renderCheckOutput } from "../../src/core/render.js";
 import { evaluatePullRequest, type PullRequestInput } from "../../src/core/verdict.js";
 
 const context = {
@@ -111,8 +112,8 @@ describe("renderCheckOutput", () => {
       ),
     );
     const out = render({ commits });
-    expect(bytes(out.summary)).toBeLessThanOrEqual(OUTPUT_LIMIT_BYTES);
-    expect(bytes(out.text)).toBeLessThanOrEqual(OUTPUT_LIMIT_BYTES);
+    expect(bytes(out.summary)).toBeLessThanOrEqual(CHECK_RUN_OUTPUT_LIMIT_BYTES);
+    expect(bytes(out.text)).toBeLessThanOrEqual(CHECK_RUN_OUTPUT_LIMIT_BYTES);
     expect(out.text).toMatch(/more commits not shown|cut here/);
     expect(out.summary).toContain("more (see the details below)");
   });

@@ -11,7 +11,14 @@ describe("the PGlite data directory", () => {
     const dir = mkdtempSync(join(tmpdir(), "cv-pglite-"));
     const db = await openDatabase({ dataDir: dir });
     await db.pool.query("CREATE TABLE t (x int); INSERT INTO t VALUES (42)");
-    await expect(openDatabase({ dataDir: dir })).rejects.toThrow(DataDirLockedError);
+    const refusal = await openDatabase({ dataDir: dir }).then(
+      () => new Error("the second open succeeded"),
+      (e: unknown) => e as Error,
+    );
+    expect(refusal).toBeInstanceOf(DataDirLockedError);
+    expect(refusal.message).toBe(
+      `The PGlite data directory ${dir} is already open in this process.`,
+    );
     await db.close();
     const again = await openDatabase({ dataDir: dir });
     const { rows } = await again.pool.query("SELECT x FROM t");

@@ -14,6 +14,10 @@ import { describe, expect, it } from "vitest";
 import { stringify } from "yaml";
 import { parseConfigObject, parseConfigText } from "../../src/config/parse-config.js";
 import { configSchema } from "../../src/config/schema.js";
+import { parseClaudeLine } from "../../src/core/agent-logs/claude.js";
+import { type CodexEvent, codexEntries, parseCodexLine } from "../../src/core/agent-logs/codex.js";
+import { parseSince } from "../../src/core/agent-logs/entry-filters.js";
+import { trailerModelId } from "../../src/core/agent-logs/log-line.js";
 import { canonicalAgentName, detectAgentSignals } from "../../src/core/agents.js";
 import { parseCommand } from "../../src/core/command.js";
 import { costTrailerKey, readCommitCost } from "../../src/core/cost.js";
@@ -23,14 +27,6 @@ import { parseMilestoneBudget } from "../../src/core/milestone.js";
 import { MAX_MONEY_MICROS, parseDecimalMicros, parseMoney } from "../../src/core/money.js";
 import { MAX_TOKEN_COUNT, parseTokenCount } from "../../src/core/tokens.js";
 import { findTrailerBlock, parseTrailers } from "../../src/core/trailers.js";
-import {
-  type CodexEvent,
-  codexEntries,
-  parseClaudeLine,
-  parseCodexLine,
-  parseSince,
-  trailerModelId,
-} from "../../src/core/usage.js";
 import { resolveValueStatement } from "../../src/core/value/resolve.js";
 import { parseValueSection } from "../../src/core/value/section.js";
 import {
