@@ -302,6 +302,20 @@ export async function findMilestoneByTitle(
   return rows[0]?.number;
 }
 
+/** The repository's open milestones in the ledger. */
+export async function openMilestones(
+  db: Queryable,
+  installationId: number,
+  repositoryId: number,
+): Promise<number[]> {
+  const { rows } = await db.query<{ number: number }>(
+    `SELECT m.number FROM milestones m JOIN repositories r ON r.id = m.repository_id
+     WHERE r.installation_id = $1 AND m.repository_id = $2 AND m.state = 'open' ORDER BY m.number`,
+    [installationId, repositoryId],
+  );
+  return rows.map((r) => r.number);
+}
+
 const issueLabel = (
   owner: string | null,
   repo: string | null,
