@@ -20,8 +20,8 @@ import {
   databaseOptionsFromEnv,
   openDatabase,
 } from "../db/database.js";
-import { openMilestones } from "../db/ledger.js";
 import { MigrationError, migrate } from "../db/migrate.js";
+import { openMilestones } from "../db/milestones.js";
 import { type LedgerPullRequest, ledgerPullRequests } from "../db/pull-requests.js";
 import {
   type AppClientOptions,

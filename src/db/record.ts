@@ -12,7 +12,8 @@
  * inserted: disjoint rows), and every write below the PR's row is guarded by that row's upsert
  * (`EXISTS (SELECT 1 FROM pr)`): a stale read (an older `evaluated_at`) changes nothing.
  */
-import type { IssueKey, MilestoneRecord, PullRequestRecord } from "./ledger.js";
+import type { MilestoneRecord } from "./milestones.js";
+import type { IssueKey, PullRequestRecord } from "./pull-requests.js";
 import { NO_WAIT, type Queryable } from "./transaction.js";
 
 export interface RecordOptions {

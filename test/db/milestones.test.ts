@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { openMilestones, upsertMilestone } from "../../src/db/ledger.js";
 import { migrate } from "../../src/db/migrate.js";
+import { openMilestones, upsertMilestone } from "../../src/db/milestones.js";
 import { openTestDatabase, type TestDatabase, usingPostgres } from "../helpers/database.js";
 import { INSTALLATION, milestone, REPO } from "../helpers/ledger-fixtures.js";
 

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { recordPullRequest, upsertMilestone } from "../../src/db/ledger.js";
 import { migrate } from "../../src/db/migrate.js";
+import { upsertMilestone } from "../../src/db/milestones.js";
 import { ledgerPullRequests } from "../../src/db/pull-requests.js";
+import { recordPullRequest } from "../../src/db/record.js";
 import { openTestDatabase, type TestDatabase, usingPostgres } from "../helpers/database.js";
 import { INSTALLATION, milestone, pr, REPO } from "../helpers/ledger-fixtures.js";
 

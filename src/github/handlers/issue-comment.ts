@@ -21,7 +21,8 @@ import {
 import { escapeShort } from "../../core/markdown/escape.js";
 import { renderRollup } from "../../core/rollup.js";
 import { type CommandKey, takeCommandSlot } from "../../db/command-rate.js";
-import { findMilestoneByTitle, readRollup } from "../../db/ledger.js";
+import { findMilestoneByTitle } from "../../db/milestones.js";
+import { readRollup } from "../../db/rollup-read.js";
 import { acceptPayload } from "../payload-guard.js";
 import { readRepositoryConfig } from "../repo-config.js";
 import type { LedgerDeps } from "./ledger-events.js";
