@@ -7,8 +7,10 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { renderRollup } from "../src/core/rollup.js";
 import { openDatabase } from "../src/db/database.js";
-import { readRollup, recordPullRequest, upsertMilestone } from "../src/db/ledger.js";
 import { migrate } from "../src/db/migrate.js";
+import { upsertMilestone } from "../src/db/milestones.js";
+import { recordPullRequest } from "../src/db/record.js";
+import { readRollup } from "../src/db/rollup-read.js";
 import { exampleMilestone, INSTALLATION, REPO } from "../test/helpers/ledger-fixtures.js";
 import { replaceBlock } from "./generate-config-docs.js";
 

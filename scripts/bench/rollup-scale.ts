@@ -11,19 +11,15 @@
 import pg from "pg";
 import { renderRollup } from "../../src/core/rollup.js";
 import { type Database, openDatabase } from "../../src/db/database.js";
-import {
-  deleteInstallation,
-  findMilestoneByTitle,
-  milestoneCurrency,
-  type PullRequestRecord,
-  type Queryable,
-  readEvaluationState,
-  readRollup,
-  readRollupPost,
-  recordPullRequest,
-  upsertMilestone,
-} from "../../src/db/ledger.js";
 import { migrate } from "../../src/db/migrate.js";
+import { findMilestoneByTitle, upsertMilestone } from "../../src/db/milestones.js";
+import type { PullRequestRecord } from "../../src/db/pull-requests.js";
+import { milestoneCurrency } from "../../src/db/pull-requests.js";
+import { deleteInstallation } from "../../src/db/purges.js";
+import { readEvaluationState, recordPullRequest } from "../../src/db/record.js";
+import { readRollupPost } from "../../src/db/rollup-posts.js";
+import { readRollup } from "../../src/db/rollup-read.js";
+import type { Queryable } from "../../src/db/transaction.js";
 import { withTransaction } from "../../src/db/transaction.js";
 import type { ChecksApi } from "../../src/github/publish-check.js";
 import { refreshRollup } from "../../src/github/rollups.js";

@@ -22,6 +22,8 @@ import {
   openDatabase,
 } from "../db/database.js";
 import { MigrationError, migrate } from "../db/migrate.js";
+import { openMilestones } from "../db/milestones.js";
+import { type LedgerPullRequest, ledgerPullRequests } from "../db/pull-requests.js";
 import {
   type AppClientOptions,
   type AppClients,
@@ -112,59 +114,6 @@ function parseInstallation(text: string): number {
     );
   }
   return id;
-}
-
-interface LedgerPullRequest {
-  number: number;
-  state: string;
-  headSha: string;
-  conclusion: string;
-  checkRunId?: string;
-}
-
-/** What the ledger holds for the repository's PRs (to tell unchanged runs, and missed closes). */
-async function ledgerPullRequests(
-  pool: pg.Pool,
-  installationId: number,
-  repositoryId: number,
-): Promise<Map<number, LedgerPullRequest>> {
-  const { rows } = await pool.query<{
-    number: number;
-    state: string;
-    head_sha: string;
-    conclusion: string;
-    check_run_id: string | null;
-  }>(
-    `SELECT number, state, head_sha, conclusion, check_run_id::text FROM pull_requests
-     WHERE installation_id = $1 AND repository_id = $2 ORDER BY number`,
-    [installationId, repositoryId],
-  );
-  return new Map(
-    rows.map((r) => [
-      r.number,
-      {
-        number: r.number,
-        state: r.state,
-        headSha: r.head_sha,
-        conclusion: r.conclusion,
-        ...(r.check_run_id !== null ? { checkRunId: r.check_run_id } : {}),
-      },
-    ]),
-  );
-}
-
-/** The repository's open milestones in the ledger. */
-async function openMilestones(
-  pool: pg.Pool,
-  installationId: number,
-  repositoryId: number,
-): Promise<number[]> {
-  const { rows } = await pool.query<{ number: number }>(
-    `SELECT m.number FROM milestones m JOIN repositories r ON r.id = m.repository_id
-     WHERE r.installation_id = $1 AND m.repository_id = $2 AND m.state = 'open' ORDER BY m.number`,
-    [installationId, repositoryId],
-  );
-  return rows.map((r) => r.number);
 }
 
 function apiOf(octokit: AppOctokit): GitHubApi {

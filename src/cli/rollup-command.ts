@@ -2,12 +2,10 @@
 import { isAbsolute, resolve } from "node:path";
 import { renderRollup } from "../core/rollup.js";
 import { DataDirLockedError, databaseOptionsFromEnv, openDatabase } from "../db/database.js";
-import {
-  findMilestoneByTitle,
-  findRepository,
-  milestoneCurrency,
-  readRollup,
-} from "../db/ledger.js";
+import { findMilestoneByTitle } from "../db/milestones.js";
+import { milestoneCurrency } from "../db/pull-requests.js";
+import { findRepository } from "../db/repositories.js";
+import { readRollup } from "../db/rollup-read.js";
 import { type CliIo, EXIT } from "./io.js";
 
 export interface RollupOptions {

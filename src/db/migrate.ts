@@ -12,6 +12,7 @@ import { createHash } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import type pg from "pg";
+import type { Queryable } from "./transaction.js";
 
 export interface Migration {
   version: number;
@@ -118,4 +119,12 @@ export async function migrate(
     await client.query("SELECT pg_advisory_unlock($1)", [MIGRATION_LOCK]).catch(() => undefined);
     client.release();
   }
+}
+
+/** The highest migration recorded in `schema_migrations` (0 when none). */
+export async function appliedMigrationVersion(db: Queryable): Promise<number> {
+  const { rows } = await db.query<{ n: number | null }>(
+    "SELECT max(version)::int AS n FROM schema_migrations",
+  );
+  return rows[0]?.n ?? 0;
 }

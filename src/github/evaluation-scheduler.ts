@@ -7,7 +7,7 @@
 import type { Context } from "probot";
 import type { Database } from "../db/database.js";
 import { isDatabaseError } from "../db/errors.js";
-import { resumePurges } from "../db/ledger.js";
+import { resumePurges } from "../db/purges.js";
 import type { QueuedEvaluation, QueueKey } from "../db/queue.js";
 import { type EvaluationOutcome, type EvaluationTarget, evaluateAndPublish } from "./evaluate.js";
 import {

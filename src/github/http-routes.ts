@@ -7,6 +7,7 @@
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type pg from "pg";
+import { appliedMigrationVersion } from "../db/migrate.js";
 import type { Lifecycle } from "./lifecycle.js";
 import type { Metrics } from "./metrics.js";
 
@@ -29,10 +30,7 @@ export async function readiness(
   if (deps.lifecycle.draining) return { ready: false, reason: "shutting down" };
   if (deps.pool === undefined) return { ready: true };
   try {
-    const { rows } = await deps.pool.query<{ n: number | null }>(
-      "SELECT max(version)::int AS n FROM schema_migrations",
-    );
-    const applied = rows[0]?.n ?? 0;
+    const applied = await appliedMigrationVersion(deps.pool);
     if (applied < deps.migrations) {
       return {
         ready: false,

@@ -10,15 +10,14 @@ import { parseMilestoneBudget } from "../core/milestone.js";
 import type { TokenCounts } from "../core/tokens.js";
 import type { LinkedIssue, ValueOrigin, ValueResult } from "../core/value/resolve.js";
 import type { EvaluatedVerdict, Verdict } from "../core/verdict.js";
+import type { IssueKey, PullRequestRecord } from "../db/pull-requests.js";
 import {
   type EvaluationState,
   forgetCheckOutput,
   forgetPullRequest,
-  type IssueKey,
-  type PullRequestRecord,
   readEvaluationState,
   recordPullRequest,
-} from "../db/ledger.js";
+} from "../db/record.js";
 import type { ChecksApi } from "./publish-check.js";
 import { type RollupAction, type RollupTarget, refreshRollup } from "./rollups.js";
 import type { PullRequestSnapshot } from "./snapshot.js";

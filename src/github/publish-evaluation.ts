@@ -8,7 +8,7 @@ import { createHash } from "node:crypto";
 import { DEFAULT_CONFIG } from "../config/schema.js";
 import type { CheckOutput } from "../core/render.js";
 import { renderEvaluationFailure } from "../core/render-notices.js";
-import type { EvaluationState } from "../db/ledger.js";
+import type { EvaluationState } from "../db/record.js";
 import type { GitHubId } from "./github-id.js";
 import {
   type CheckConclusion,

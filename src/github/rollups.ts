@@ -8,14 +8,11 @@
 import { createHash } from "node:crypto";
 import type pg from "pg";
 import { renderRollup, rollupMarker } from "../core/rollup.js";
-import {
-  type Queryable,
-  readRollup,
-  readRollupPost,
-  saveRollupPost,
-  withMilestoneLock,
-} from "../db/ledger.js";
+import { withMilestoneLock } from "../db/milestones.js";
 import { clearRollupMark, readRollupMark } from "../db/rollup-marks.js";
+import { readRollupPost, saveRollupPost } from "../db/rollup-posts.js";
+import { readRollup } from "../db/rollup-read.js";
+import type { Queryable } from "../db/transaction.js";
 import { type GitHubId, toGitHubId } from "./github-id.js";
 import type { ChecksApi } from "./publish-check.js";
 

@@ -15,9 +15,9 @@ import {
   runReconcileCommand,
 } from "../../src/cli/reconcile-command.js";
 import { openDatabase } from "../../src/db/database.js";
-import { readRollup } from "../../src/db/ledger.js";
 import { migrate } from "../../src/db/migrate.js";
 import { claimEvaluation, enqueueEvaluation } from "../../src/db/queue.js";
+import { readRollup } from "../../src/db/rollup-read.js";
 import { appCredentialsFromEnv, createAppClients } from "../../src/github/app-client.js";
 import { captureIo, runCliCaptured } from "../helpers/cli.js";
 import { openTestDatabase, type TestDatabase, usingPostgres } from "../helpers/database.js";

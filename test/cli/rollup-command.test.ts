@@ -4,8 +4,9 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runRollupCommand } from "../../src/cli/rollup-command.js";
 import { openDatabase } from "../../src/db/database.js";
-import { recordPullRequest, upsertMilestone } from "../../src/db/ledger.js";
 import { migrate } from "../../src/db/migrate.js";
+import { upsertMilestone } from "../../src/db/milestones.js";
+import { recordPullRequest } from "../../src/db/record.js";
 import { captureIo } from "../helpers/cli.js";
 import { exampleMilestone } from "../helpers/ledger-fixtures.js";
 

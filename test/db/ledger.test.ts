@@ -1,12 +1,9 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import {
-  deleteInstallation,
-  readEvaluationState,
-  readRollup,
-  recordPullRequest,
-  upsertMilestone,
-} from "../../src/db/ledger.js";
 import { migrate } from "../../src/db/migrate.js";
+import { upsertMilestone } from "../../src/db/milestones.js";
+import { deleteInstallation } from "../../src/db/purges.js";
+import { readEvaluationState, recordPullRequest } from "../../src/db/record.js";
+import { readRollup } from "../../src/db/rollup-read.js";
 import { openTestDatabase, type TestDatabase, usingPostgres } from "../helpers/database.js";
 import { exampleMilestone, INSTALLATION, milestone, pr, REPO } from "../helpers/ledger-fixtures.js";
 

@@ -3,7 +3,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase } from "../../src/db/database.js";
-import { loadMigrations, MigrationError, migrate } from "../../src/db/migrate.js";
+import {
+  appliedMigrationVersion,
+  loadMigrations,
+  MigrationError,
+  migrate,
+} from "../../src/db/migrate.js";
 import { openTestDatabase, type TestDatabase, usingPostgres } from "../helpers/database.js";
 
 let db: TestDatabase;
@@ -23,6 +28,7 @@ describe(`migrations (${usingPostgres() ? "PostgreSQL" : "PGlite"})`, () => {
     expect(second).toEqual({ applied: [], current: first.current });
     const { rows } = await db.pool.query("SELECT count(*)::int AS n FROM schema_migrations");
     expect(rows[0].n).toBe(first.current);
+    expect(await appliedMigrationVersion(db.pool)).toBe(first.current);
     const tables = await db.pool.query(
       "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY 1",
     );

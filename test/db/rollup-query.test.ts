@@ -4,13 +4,11 @@
  * The figures at scale: `npm run bench -- --only rollup-scale`.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import {
-  type Queryable,
-  readRollup,
-  recordPullRequest,
-  upsertMilestone,
-} from "../../src/db/ledger.js";
 import { migrate } from "../../src/db/migrate.js";
+import { upsertMilestone } from "../../src/db/milestones.js";
+import { recordPullRequest } from "../../src/db/record.js";
+import { readRollup } from "../../src/db/rollup-read.js";
+import type { Queryable } from "../../src/db/transaction.js";
 import { openTestDatabase, type TestDatabase, usingPostgres } from "../helpers/database.js";
 import { INSTALLATION, milestone, pr, REPO } from "../helpers/ledger-fixtures.js";
 

@@ -1,5 +1,6 @@
 /** Ledger records for tests and for the rollup example in docs/rollups.md. */
-import type { MilestoneRecord, PullRequestRecord } from "../../src/db/ledger.js";
+import type { MilestoneRecord } from "../../src/db/milestones.js";
+import type { PullRequestRecord } from "../../src/db/pull-requests.js";
 
 export const REPO = { id: 77, owner: "acme", name: "shop" };
 export const INSTALLATION = 4242;

@@ -7,8 +7,8 @@
  */
 import type { Probot } from "probot";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { deleteInstallation, resumePurges } from "../../src/db/ledger.js";
 import { migrate } from "../../src/db/migrate.js";
+import { deleteInstallation, resumePurges } from "../../src/db/purges.js";
 import { Lifecycle } from "../../src/github/lifecycle.js";
 import { openTestDatabase, type TestDatabase } from "../helpers/database.js";
 import { commitsOf } from "../helpers/fake-github.js";

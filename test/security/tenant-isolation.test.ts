@@ -8,8 +8,8 @@
  */
 import type { Probot } from "probot";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { readRollup } from "../../src/db/ledger.js";
 import { migrate } from "../../src/db/migrate.js";
+import { readRollup } from "../../src/db/rollup-read.js";
 import { openTestDatabase, type TestDatabase } from "../helpers/database.js";
 import { commitsOf } from "../helpers/fake-github.js";
 import { milestonePayload } from "../helpers/webhook-payloads.js";

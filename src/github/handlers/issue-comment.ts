@@ -20,71 +20,26 @@ import {
 } from "../../core/command.js";
 import { escapeShort } from "../../core/markdown/escape.js";
 import { renderRollup } from "../../core/rollup.js";
-import { findMilestoneByTitle, readRollup } from "../../db/ledger.js";
-import { withTransaction } from "../../db/transaction.js";
+import { type CommandKey, takeCommandSlot } from "../../db/command-rate.js";
+import { findMilestoneByTitle } from "../../db/milestones.js";
+import { readRollup } from "../../db/rollup-read.js";
 import { acceptPayload } from "../payload-guard.js";
 import { readRepositoryConfig } from "../repo-config.js";
 import type { LedgerDeps } from "./ledger-events.js";
 
 const ALLOWED = new Set(["admin", "maintain", "write"]);
 
-export interface CommandKey {
-  installationId: number;
-  repositoryId: number;
-  issueNumber: number;
-  userId: number;
-  /** The installation's account (its `installations` row is created if missing). */
-  accountLogin?: string;
-}
-
 /** Where answered commands are counted: take one slot if the limits allow it. */
 export interface CommandRateStore {
   take(key: CommandKey, now: Date, limits: CommandRateLimits): Promise<CommandRateDecision>;
 }
 
-/**
- * Counted in the `command_rate` table, under a per-issue advisory lock: shared by every process on
- * the database. Each take first deletes the rows older than the window (all issues).
- */
+/** Counted in the `command_rate` table (`takeCommandSlot`): shared by every process on the database. */
 export class DatabaseCommandRate implements CommandRateStore {
   constructor(readonly pool: pg.Pool) {}
 
   async take(key: CommandKey, now: Date, limits: CommandRateLimits): Promise<CommandRateDecision> {
-    const since = new Date(now.getTime() - limits.windowMs);
-    return withTransaction(this.pool, async (db) => {
-      await db.query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", [
-        `cost-value:command:${key.installationId}:${key.repositoryId}:${key.issueNumber}`,
-      ]);
-      await db.query("DELETE FROM command_rate WHERE at <= $1", [since]);
-      const { rows } = await db.query<{ by_user: number; on_issue: number }>(
-        `SELECT count(*) FILTER (WHERE user_id = $4)::int AS by_user, count(*)::int AS on_issue
-         FROM command_rate
-         WHERE installation_id = $1 AND repository_id = $2 AND issue_number = $3 AND at > $5`,
-        [key.installationId, key.repositoryId, key.issueNumber, key.userId, since],
-      );
-      const decision = decideCommandRate(
-        { byUser: rows[0]?.by_user ?? 0, onIssue: rows[0]?.on_issue ?? 0 },
-        limits,
-      );
-      if (decision.allowed) {
-        await db.query(
-          `WITH installation AS (
-             INSERT INTO installations (id, account_login) VALUES ($1, $6) ON CONFLICT (id) DO NOTHING
-           )
-           INSERT INTO command_rate (installation_id, repository_id, issue_number, user_id, at)
-           VALUES ($1, $2, $3, $4, $5)`,
-          [
-            key.installationId,
-            key.repositoryId,
-            key.issueNumber,
-            key.userId,
-            now,
-            key.accountLogin ?? "",
-          ],
-        );
-      }
-      return decision;
-    });
+    return takeCommandSlot(this.pool, key, now, limits);
   }
 }
 

@@ -7,12 +7,8 @@
 import type { Context, Probot } from "probot";
 import { parseMilestoneBudget } from "../../core/milestone.js";
 import type { Database } from "../../db/database.js";
-import {
-  deleteInstallation,
-  deleteMilestone,
-  deleteRepository,
-  upsertMilestone,
-} from "../../db/ledger.js";
+import { deleteMilestone, upsertMilestone } from "../../db/milestones.js";
+import { deleteInstallation, deleteRepository } from "../../db/purges.js";
 import { acceptPayload } from "../payload-guard.js";
 import { readRepositoryConfig } from "../repo-config.js";
 import { refreshRollup } from "../rollups.js";
