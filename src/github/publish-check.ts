@@ -95,7 +95,7 @@ export async function publishCheckRun(api: ChecksApi, p: PublishParams): Promise
     });
     const id = toGitHubId((response.data as { id?: unknown }).id) ?? (await lookUp());
     if (id === undefined) {
-      throw new Error(
+      throw new CreatedWithoutIdError(
         `GitHub answered the check run's create for ${p.owner}/${p.repo}@${p.headSha} without an id, and no run named "${p.name}" is listed on that commit`,
       );
     }
@@ -119,12 +119,19 @@ export async function publishCheckRun(api: ChecksApi, p: PublishParams): Promise
   try {
     return await create();
   } catch (error) {
-    if (!isUncertainWrite(error)) throw error;
+    // GitHub answered the create (without an id, and the look-up found nothing): the run may
+    // exist; a second create could duplicate it
+    if (error instanceof CreatedWithoutIdError || !isUncertainWrite(error)) throw error;
     // the create may have happened before the failure: find it, then update; create only if absent
     const found = await lookUp();
     if (found !== undefined) return update(found);
     return create();
   }
+}
+
+/** A create GitHub answered without an id: certain, not a failure to repeat. */
+class CreatedWithoutIdError extends Error {
+  override name = "CreatedWithoutIdError";
 }
 
 /**
