@@ -33,8 +33,9 @@ import {
   createAppClients,
   describeGitHubError,
 } from "../github/app-client.js";
-import { type EvaluationTarget, evaluateAndPublish, type GitHubApi } from "../github/evaluate.js";
+import { type EvaluationTarget, evaluateAndPublish } from "../github/evaluate.js";
 import { DEFAULT_QUEUE_SETTINGS, EvaluationQueue } from "../github/evaluation-queue.js";
+import { evaluationApiOf } from "../github/github-api.js";
 import { readRepositoryConfig } from "../github/repo-config.js";
 import { type RollupAction, refreshRollup } from "../github/rollups.js";
 import { type CliIo, EXIT } from "./io.js";
@@ -114,13 +115,6 @@ function parseInstallation(text: string): number {
     );
   }
   return id;
-}
-
-function apiOf(octokit: AppOctokit): GitHubApi {
-  return {
-    graphql: (query, variables) => octokit.graphql(query, variables),
-    request: (route, params) => octokit.request(route, params),
-  };
 }
 
 export async function runReconcileCommand(
@@ -396,7 +390,7 @@ async function reconcileRepository(params: {
     return;
   }
 
-  const api = apiOf(octokit);
+  const api = evaluationApiOf(octokit);
   for (const target of targets) {
     const { why, ...evaluationTarget } = target;
     const where = `${fullName}#${target.number}`;
@@ -522,7 +516,7 @@ async function refreshMilestones(params: {
       return;
     }
     if (!config.config.rollups.enabled) return;
-    const api = apiOf(octokit);
+    const api = evaluationApiOf(octokit);
     for (const milestoneNumber of milestones) {
       report.rollups.milestonesChecked++;
       const action = await refreshRollup(

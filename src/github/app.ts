@@ -12,7 +12,8 @@ import { countPending } from "../db/queue.js";
 import { assertSafeEnvironment } from "./environment.js";
 import type { EvaluationOutcome, EvaluationTarget } from "./evaluate.js";
 import { DEFAULT_QUEUE_SETTINGS, EvaluationQueue, type QueueSettings } from "./evaluation-queue.js";
-import { EvaluationScheduler, evaluationApi } from "./evaluation-scheduler.js";
+import { EvaluationScheduler } from "./evaluation-scheduler.js";
+import { evaluationApiOf } from "./github-api.js";
 import { registerCheckSuiteHandlers } from "./handlers/check-suite.js";
 import { registerCommands } from "./handlers/issue-comment.js";
 import { registerLedgerEvents } from "./handlers/ledger-events.js";
@@ -86,8 +87,7 @@ export function createCostValueApp(options: CostValueOptions = {}): ApplicationF
     const rollups =
       database !== undefined && options.rollups !== undefined
         ? new RollupScheduler(database.pool, options.rollups, {
-            apiFor: async (installationId) =>
-              evaluationApi(await octokitFor(installationId), { timeoutMs: policy.timeoutMs }),
+            apiFor: async (installationId) => evaluationApiOf(await octokitFor(installationId)),
             ...appId,
             now,
             track: (task) => lifecycle.track(task),
