@@ -12,15 +12,9 @@
  * reported and the others go on. Sequential; safe to repeat: a second run creates nothing.
  */
 import { hostname } from "node:os";
-import { isAbsolute, resolve } from "node:path";
 import type pg from "pg";
 import { plural } from "../core/text.js";
-import {
-  type Database,
-  DataDirLockedError,
-  databaseOptionsFromEnv,
-  openDatabase,
-} from "../db/database.js";
+import { type Database, DataDirLockedError, openDatabaseFromEnv } from "../db/database.js";
 import { MigrationError, migrate } from "../db/migrate.js";
 import { openMilestones } from "../db/milestones.js";
 import { type LedgerPullRequest, ledgerPullRequests } from "../db/pull-requests.js";
@@ -233,15 +227,7 @@ export async function runReconcileCommand(
   try {
     if (!dryRun) {
       if (database === undefined) {
-        const dbOptions = databaseOptionsFromEnv(io.env);
-        if (
-          dbOptions.dataDir !== undefined &&
-          !dbOptions.dataDir.startsWith("memory://") &&
-          !isAbsolute(dbOptions.dataDir)
-        ) {
-          dbOptions.dataDir = resolve(io.cwd, dbOptions.dataDir);
-        }
-        database = await openDatabase(dbOptions);
+        database = await openDatabaseFromEnv(io.env, io.cwd);
       }
       await migrate(database.pool);
     }

@@ -6,7 +6,7 @@
  */
 import { hostname } from "node:os";
 import type { ApplicationFunction, Probot } from "probot";
-import { type Database, databaseOptionsFromEnv, openDatabase } from "../db/database.js";
+import { type Database, openDatabaseFromEnv } from "../db/database.js";
 import { loadMigrations, migrate } from "../db/migrate.js";
 import { countPending } from "../db/queue.js";
 import { assertSafeEnvironment } from "./environment.js";
@@ -152,7 +152,7 @@ export function productionApp(params: {
   return async (app, options) => {
     assertSafeEnvironment(env);
     const appId = appIdFromEnv(env);
-    const database = await openDatabase(databaseOptionsFromEnv(env));
+    const database = await openDatabaseFromEnv(env);
     lifecycle.onClose(() => database.close());
     const migrated = await migrate(database.pool);
     app.log.info(
