@@ -1,21 +1,12 @@
 /** `cost-value migrate`: apply the database migrations (also done by the app at start). */
-import { isAbsolute, resolve } from "node:path";
-import { DataDirLockedError, databaseOptionsFromEnv, openDatabase } from "../db/database.js";
+import { type Database, DataDirLockedError, openDatabaseFromEnv } from "../db/database.js";
 import { MigrationError, migrate } from "../db/migrate.js";
 import { type CliIo, EXIT } from "./io.js";
 
 export async function runMigrateCommand(io: CliIo): Promise<number> {
-  const options = databaseOptionsFromEnv(io.env);
-  if (
-    options.dataDir !== undefined &&
-    !options.dataDir.startsWith("memory://") &&
-    !isAbsolute(options.dataDir)
-  ) {
-    options.dataDir = resolve(io.cwd, options.dataDir);
-  }
-  let db: Awaited<ReturnType<typeof openDatabase>> | undefined;
+  let db: Database | undefined;
   try {
-    db = await openDatabase(options);
+    db = await openDatabaseFromEnv(io.env, io.cwd);
     const result = await migrate(db.pool);
     io.stdout(
       result.applied.length === 0

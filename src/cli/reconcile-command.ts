@@ -12,15 +12,9 @@
  * reported and the others go on. Sequential; safe to repeat: a second run creates nothing.
  */
 import { hostname } from "node:os";
-import { isAbsolute, resolve } from "node:path";
 import type pg from "pg";
 import { plural } from "../core/text.js";
-import {
-  type Database,
-  DataDirLockedError,
-  databaseOptionsFromEnv,
-  openDatabase,
-} from "../db/database.js";
+import { type Database, DataDirLockedError, openDatabaseFromEnv } from "../db/database.js";
 import { MigrationError, migrate } from "../db/migrate.js";
 import { openMilestones } from "../db/milestones.js";
 import { type LedgerPullRequest, ledgerPullRequests } from "../db/pull-requests.js";
@@ -33,8 +27,9 @@ import {
   createAppClients,
   describeGitHubError,
 } from "../github/app-client.js";
-import { type EvaluationTarget, evaluateAndPublish, type GitHubApi } from "../github/evaluate.js";
+import { type EvaluationTarget, evaluateAndPublish } from "../github/evaluate.js";
 import { DEFAULT_QUEUE_SETTINGS, EvaluationQueue } from "../github/evaluation-queue.js";
+import { evaluationApiOf } from "../github/github-api.js";
 import { readRepositoryConfig } from "../github/repo-config.js";
 import { type RollupAction, refreshRollup } from "../github/rollups.js";
 import { type CliIo, EXIT } from "./io.js";
@@ -114,13 +109,6 @@ function parseInstallation(text: string): number {
     );
   }
   return id;
-}
-
-function apiOf(octokit: AppOctokit): GitHubApi {
-  return {
-    graphql: (query, variables) => octokit.graphql(query, variables),
-    request: (route, params) => octokit.request(route, params),
-  };
 }
 
 export async function runReconcileCommand(
@@ -239,15 +227,7 @@ export async function runReconcileCommand(
   try {
     if (!dryRun) {
       if (database === undefined) {
-        const dbOptions = databaseOptionsFromEnv(io.env);
-        if (
-          dbOptions.dataDir !== undefined &&
-          !dbOptions.dataDir.startsWith("memory://") &&
-          !isAbsolute(dbOptions.dataDir)
-        ) {
-          dbOptions.dataDir = resolve(io.cwd, dbOptions.dataDir);
-        }
-        database = await openDatabase(dbOptions);
+        database = await openDatabaseFromEnv(io.env, io.cwd);
       }
       await migrate(database.pool);
     }
@@ -396,7 +376,7 @@ async function reconcileRepository(params: {
     return;
   }
 
-  const api = apiOf(octokit);
+  const api = evaluationApiOf(octokit);
   for (const target of targets) {
     const { why, ...evaluationTarget } = target;
     const where = `${fullName}#${target.number}`;
@@ -522,7 +502,7 @@ async function refreshMilestones(params: {
       return;
     }
     if (!config.config.rollups.enabled) return;
-    const api = apiOf(octokit);
+    const api = evaluationApiOf(octokit);
     for (const milestoneNumber of milestones) {
       report.rollups.milestonesChecked++;
       const action = await refreshRollup(

@@ -1,7 +1,6 @@
 /** `cost-value rollup --repo owner/name --milestone TITLE`: the rollup markdown, from the database. */
-import { isAbsolute, resolve } from "node:path";
 import { renderRollup } from "../core/rollup.js";
-import { DataDirLockedError, databaseOptionsFromEnv, openDatabase } from "../db/database.js";
+import { type Database, DataDirLockedError, openDatabaseFromEnv } from "../db/database.js";
 import { findMilestoneByTitle } from "../db/milestones.js";
 import { milestoneCurrency } from "../db/pull-requests.js";
 import { findRepository } from "../db/repositories.js";
@@ -26,17 +25,9 @@ export async function runRollupCommand(
     );
     return EXIT.usage;
   }
-  const dbOptions = databaseOptionsFromEnv(io.env);
-  if (
-    dbOptions.dataDir !== undefined &&
-    !dbOptions.dataDir.startsWith("memory://") &&
-    !isAbsolute(dbOptions.dataDir)
-  ) {
-    dbOptions.dataDir = resolve(io.cwd, dbOptions.dataDir);
-  }
-  let db: Awaited<ReturnType<typeof openDatabase>> | undefined;
+  let db: Database | undefined;
   try {
-    db = await openDatabase(dbOptions);
+    db = await openDatabaseFromEnv(io.env, io.cwd);
     const repository = await findRepository(db.pool, owner, name);
     if (repository === undefined) {
       io.stderr(

@@ -23,6 +23,11 @@ export interface RepositoryContext {
   repo: string;
 }
 
+/** `ref` made absolute in the repository `owner/repo` (where a bare `#123` points). */
+export function absoluteIssue(ref: IssueRef, owner: string, repo: string): Required<IssueRef> {
+  return { owner: ref.owner ?? owner, repo: ref.repo ?? repo, number: ref.number };
+}
+
 /** Why a text is not an issue reference: `pull-request` gets its own, clearer message. */
 export type IssueRefReadResult =
   | { ok: true; ref: IssueRef }

@@ -5,7 +5,7 @@
  * A PGlite directory is locked against a second process: PGlite corrupts a shared directory.
  */
 import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { isAbsolute, join, resolve } from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import { createPgConfig } from "@electric-sql/pglite/node-postgres";
 import pg from "pg";
@@ -32,12 +32,26 @@ export interface DatabaseOptions {
   max?: number;
 }
 
-export function databaseOptionsFromEnv(
-  env: Readonly<Record<string, string | undefined>>,
-): DatabaseOptions {
+type Env = Readonly<Record<string, string | undefined>>;
+
+/**
+ * PostgreSQL at DATABASE_URL, else PGlite in COST_VALUE_DATA_DIR (default ./.data); given `cwd`,
+ * a relative data directory is taken from there (the CLI's working directory), else it is left
+ * relative (to the process's).
+ */
+export function databaseOptionsFromEnv(env: Env, cwd?: string): DatabaseOptions {
   const url = env.DATABASE_URL?.trim();
   if (url) return { url };
-  return { dataDir: env.COST_VALUE_DATA_DIR?.trim() || "./.data" };
+  const dataDir = env.COST_VALUE_DATA_DIR?.trim() || "./.data";
+  if (cwd === undefined || dataDir.startsWith("memory://") || isAbsolute(dataDir)) {
+    return { dataDir };
+  }
+  return { dataDir: resolve(cwd, dataDir) };
+}
+
+/** Open the database the environment names (see {@link databaseOptionsFromEnv}). */
+export function openDatabaseFromEnv(env: Env, cwd?: string): Promise<Database> {
+  return openDatabase(databaseOptionsFromEnv(env, cwd));
 }
 
 function redact(url: string): string {

@@ -6,13 +6,14 @@
  */
 import { hostname } from "node:os";
 import type { ApplicationFunction, Probot } from "probot";
-import { type Database, databaseOptionsFromEnv, openDatabase } from "../db/database.js";
+import { type Database, openDatabaseFromEnv } from "../db/database.js";
 import { loadMigrations, migrate } from "../db/migrate.js";
 import { countPending } from "../db/queue.js";
 import { assertSafeEnvironment } from "./environment.js";
 import type { EvaluationOutcome, EvaluationTarget } from "./evaluate.js";
 import { DEFAULT_QUEUE_SETTINGS, EvaluationQueue, type QueueSettings } from "./evaluation-queue.js";
-import { EvaluationScheduler, evaluationApi } from "./evaluation-scheduler.js";
+import { EvaluationScheduler } from "./evaluation-scheduler.js";
+import { evaluationApiOf } from "./github-api.js";
 import { registerCheckSuiteHandlers } from "./handlers/check-suite.js";
 import { registerCommands } from "./handlers/issue-comment.js";
 import { registerLedgerEvents } from "./handlers/ledger-events.js";
@@ -86,8 +87,7 @@ export function createCostValueApp(options: CostValueOptions = {}): ApplicationF
     const rollups =
       database !== undefined && options.rollups !== undefined
         ? new RollupScheduler(database.pool, options.rollups, {
-            apiFor: async (installationId) =>
-              evaluationApi(await octokitFor(installationId), { timeoutMs: policy.timeoutMs }),
+            apiFor: async (installationId) => evaluationApiOf(await octokitFor(installationId)),
             ...appId,
             now,
             track: (task) => lifecycle.track(task),
@@ -152,7 +152,7 @@ export function productionApp(params: {
   return async (app, options) => {
     assertSafeEnvironment(env);
     const appId = appIdFromEnv(env);
-    const database = await openDatabase(databaseOptionsFromEnv(env));
+    const database = await openDatabaseFromEnv(env);
     lifecycle.onClose(() => database.close());
     const migrated = await migrate(database.pool);
     app.log.info(

@@ -17,6 +17,7 @@
 
 import type { Config } from "../config/schema.js";
 import { DEFAULT_CONFIG } from "../config/schema.js";
+import { absoluteIssue } from "../core/issue-ref.js";
 import { renderCheckOutput } from "../core/render.js";
 import { renderConfigProblems } from "../core/render-notices.js";
 import { analyzePrBody, type BodyAnalysis } from "../core/value/resolve.js";
@@ -36,7 +37,7 @@ import {
 import type { CheckConclusion, ChecksApi } from "./publish-check.js";
 import { checkOutputHash, publishEvaluation, publishFailureNotice } from "./publish-evaluation.js";
 import { readPullRequest } from "./read.js";
-import { absoluteIssue, resolvePullRequestValue } from "./resolve-value.js";
+import { resolvePullRequestValue } from "./resolve-value.js";
 import type { RollupAction } from "./rollups.js";
 import type { ConfigResolution, GraphqlFn, PullRequestSnapshot } from "./snapshot.js";
 

@@ -13,7 +13,7 @@
  * by a sweep that read the PR before this worker's create landed and creates a second run. Each
  * evaluation gets a {@link Lease}: renewed every third of `leaseMs`, lost for good when a renewal
  * finds another owner, and checked right before each check-run write (`ensureHeld`, called after
- * the write's pacing slot: see `evaluationApi` in evaluation-scheduler.ts): the write goes out
+ * the write's pacing slot: see `evaluationApiOf` in github-api.ts): the write goes out
  * only if the lease surely lasts longer than the write's own attempt, by this process's clock
  * (renewing first when it is close). Otherwise the evaluation stops with {@link LeaseLostError}
  * and leaves the PR to the worker that holds the lease.

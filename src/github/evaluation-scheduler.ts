@@ -17,9 +17,10 @@ import {
   LeaseLostError,
 } from "./evaluation-queue.js";
 import { logFailure } from "./failure-log.js";
+import { evaluationApiOf } from "./github-api.js";
 import { type Lifecycle, ShuttingDownError } from "./lifecycle.js";
 import type { Metrics } from "./metrics.js";
-import { applyResilience, guardWrites, type RetryPolicy } from "./resilience.js";
+import { applyResilience, type RetryPolicy } from "./resilience.js";
 import type { RollupScheduler } from "./rollup-scheduler.js";
 import type { RollupTarget } from "./rollups.js";
 
@@ -35,27 +36,6 @@ export function describePullRequest(pr: { owner: string; repo: string; number: n
 /** The key of a PR in this process's queues (GitHub's names are case-insensitive). */
 export function pullRequestKey(pr: { owner: string; repo: string; number: number }): string {
   return describePullRequest(pr).toLowerCase();
-}
-
-/**
- * The API an evaluation uses. Under a lease, a check-run write first checks that the lease
- * still holds for longer than the write's attempt (`timeoutMs`, after its pacing slot: see
- * `guardWrites`), so two workers never both create the PR's run. The rollup's writes are not
- * guarded: they are serialized by the milestone's advisory lock (find, then update) and run while
- * a database transaction holds a connection, where waiting for a lease renewal could deadlock
- * (PGlite has one connection).
- */
-export function evaluationApi(octokit: Octokit, params: { timeoutMs: number; lease?: Lease }): Api {
-  const { lease, timeoutMs } = params;
-  const guard = lease !== undefined ? () => lease.ensureHeld(timeoutMs) : undefined;
-  return {
-    graphql: (query, variables) => octokit.graphql(query, variables),
-    request: (route, params) =>
-      octokit.request(
-        route,
-        guard !== undefined && /\/check-runs\b/.test(route) ? guardWrites(params, guard) : params,
-      ),
-  };
 }
 
 /** Evaluations of one PR run one after another in this process (no two writes racing). */
@@ -142,10 +122,10 @@ export class EvaluationScheduler {
   }
 
   apiOf(octokit: Octokit, lease?: Lease): Api {
-    return evaluationApi(octokit, {
-      timeoutMs: this.#deps.policy.timeoutMs,
-      ...(lease !== undefined ? { lease } : {}),
-    });
+    return evaluationApiOf(
+      octokit,
+      lease !== undefined ? { lease, timeoutMs: this.#deps.policy.timeoutMs } : undefined,
+    );
   }
 
   /** One evaluation, measured and logged (every line carries the delivery id via `log`). */

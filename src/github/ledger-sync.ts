@@ -5,7 +5,7 @@
  */
 import type pg from "pg";
 import type { Config } from "../config/schema.js";
-import type { IssueRef } from "../core/issue-ref.js";
+import { absoluteIssue, type IssueRef } from "../core/issue-ref.js";
 import { parseMilestoneBudget } from "../core/milestone.js";
 import type { TokenCounts } from "../core/tokens.js";
 import type { LinkedIssue, ValueOrigin, ValueResult } from "../core/value/resolve.js";
@@ -35,11 +35,7 @@ export interface PullRequestKey {
 }
 
 function absolute(ref: IssueRef, snapshot: PullRequestSnapshot): IssueKey {
-  return {
-    owner: ref.owner ?? snapshot.repository.owner,
-    repo: ref.repo ?? snapshot.repository.repo,
-    number: ref.number,
-  };
+  return absoluteIssue(ref, snapshot.repository.owner, snapshot.repository.repo);
 }
 
 const originText = (

@@ -5,7 +5,7 @@
  * resolve again with it.
  */
 import type { Config } from "../config/schema.js";
-import { type IssueRef, sameIssue } from "../core/issue-ref.js";
+import { absoluteIssue, type IssueRef, sameIssue } from "../core/issue-ref.js";
 import {
   type BodyAnalysis,
   type LinkedIssue,
@@ -20,11 +20,6 @@ export interface ResolvedValue {
   value: ValueResult;
   /** The issues the statement was resolved from: the read's, and the named one fetched after it. */
   linkedIssues: LinkedIssue[];
-}
-
-/** An issue reference made absolute in the PR's repository. */
-export function absoluteIssue(ref: IssueRef, owner: string, repo: string): Required<IssueRef> {
-  return { owner: ref.owner ?? owner, repo: ref.repo ?? repo, number: ref.number };
 }
 
 /** The statement's issue, when nothing the read brought (or failed to bring) is that issue. */

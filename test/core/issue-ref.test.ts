@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
+  absoluteIssue,
   findClosingReferences,
   formatIssueRef,
   parseIssueRef,
@@ -189,5 +190,31 @@ describe("findClosingReferences", () => {
       { number: 2 },
       { number: 3 },
     ]);
+  });
+});
+
+describe("absoluteIssue", () => {
+  it("puts a bare reference in the given repository", () => {
+    expect(absoluteIssue({ number: 7 }, "acme", "shop")).toEqual({
+      owner: "acme",
+      repo: "shop",
+      number: 7,
+    });
+  });
+
+  it("keeps a reference that names its repository", () => {
+    expect(absoluteIssue({ owner: "o", repo: "r", number: 5 }, "acme", "shop")).toEqual({
+      owner: "o",
+      repo: "r",
+      number: 5,
+    });
+  });
+
+  it("fills only the part that is missing", () => {
+    expect(absoluteIssue({ repo: "other", number: 2 }, "acme", "shop")).toEqual({
+      owner: "acme",
+      repo: "other",
+      number: 2,
+    });
   });
 });

@@ -3,7 +3,12 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { DataDirLockedError, databaseOptionsFromEnv, openDatabase } from "../../src/db/database.js";
+import {
+  DataDirLockedError,
+  databaseOptionsFromEnv,
+  openDatabase,
+  openDatabaseFromEnv,
+} from "../../src/db/database.js";
 import { startAppProcess } from "../helpers/app-process.js";
 
 describe("the PGlite data directory", () => {
@@ -75,4 +80,28 @@ describe("the PGlite data directory", () => {
       url: "postgres://u@h/db",
     });
   });
+
+  it("is taken from the given working directory when relative", () => {
+    expect(databaseOptionsFromEnv({}, "/srv/app")).toEqual({ dataDir: "/srv/app/.data" });
+    expect(databaseOptionsFromEnv({ COST_VALUE_DATA_DIR: "db" }, "/srv/app")).toEqual({
+      dataDir: "/srv/app/db",
+    });
+    expect(databaseOptionsFromEnv({ COST_VALUE_DATA_DIR: "/var/lib/cv" }, "/srv/app")).toEqual({
+      dataDir: "/var/lib/cv",
+    });
+    expect(databaseOptionsFromEnv({ COST_VALUE_DATA_DIR: "memory://x" }, "/srv/app")).toEqual({
+      dataDir: "memory://x",
+    });
+    expect(databaseOptionsFromEnv({ DATABASE_URL: "postgres://u@h/db" }, "/srv/app")).toEqual({
+      url: "postgres://u@h/db",
+    });
+  });
+
+  it("is opened from the environment by openDatabaseFromEnv", async () => {
+    const cwd = mkdtempSync(join(tmpdir(), "cv-pglite-"));
+    const db = await openDatabaseFromEnv({ COST_VALUE_DATA_DIR: "data" }, cwd);
+    expect(db.kind).toBe("pglite");
+    expect(db.location).toBe(join(cwd, "data"));
+    await db.close();
+  }, 60_000);
 });
