@@ -90,8 +90,10 @@ describe("two processes on one PostgreSQL", () => {
           timeout: 30_000,
         })
         .toContain("**Spend \\$29.00**");
-      const { rows } = await db.pool.query("SELECT count(*)::int AS n FROM rollup_posts");
-      expect(rows[0]).toEqual({ n: 1 });
+      // the rollup's record commits after GitHub answered the comment's write: wait for it
+      const posts = async () =>
+        (await db.pool.query("SELECT count(*)::int AS n FROM rollup_posts")).rows[0]?.n;
+      await expect.poll(posts, { timeout: 10_000 }).toBe(1);
     } finally {
       for (const p of processes) p.kill("SIGKILL");
       await Promise.all(processes.map((p) => p.exited));
