@@ -1,30 +1,19 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { migrate } from "../../src/db/migrate.js";
+import { describe, expect, it } from "vitest";
 import { upsertMilestone } from "../../src/db/milestones.js";
 import { ledgerPullRequests } from "../../src/db/pull-requests.js";
 import { recordPullRequest } from "../../src/db/record.js";
-import { openTestDatabase, type TestDatabase, usingPostgres } from "../helpers/database.js";
+import { migratedDatabaseForFile, usingPostgres } from "../helpers/database.js";
 import { INSTALLATION, milestone, pr, REPO } from "../helpers/ledger-fixtures.js";
 
-let db: TestDatabase;
-beforeAll(async () => {
-  db = await openTestDatabase();
-  await migrate(db.pool);
-});
-afterAll(async () => {
-  await db.close();
-});
-beforeEach(async () => {
-  await db.pool.query("TRUNCATE installations CASCADE");
-});
+const database = migratedDatabaseForFile();
 
 describe(`the pull_requests listing (${usingPostgres() ? "PostgreSQL" : "PGlite"})`, () => {
   it("lists the repository's PRs of the installation by number, check run id when known", async () => {
-    await upsertMilestone(db.pool, milestone());
-    await recordPullRequest(db.pool, pr(12, { state: "merged", conclusion: "neutral" }));
+    await upsertMilestone(database().pool, milestone());
+    await recordPullRequest(database().pool, pr(12, { state: "merged", conclusion: "neutral" }));
     const { checkRunId: _, ...withoutRun } = pr(11);
-    await recordPullRequest(db.pool, withoutRun);
-    const listed = await ledgerPullRequests(db.pool, INSTALLATION, REPO.id);
+    await recordPullRequest(database().pool, withoutRun);
+    const listed = await ledgerPullRequests(database().pool, INSTALLATION, REPO.id);
     expect([...listed.values()]).toEqual([
       { number: 11, state: "open", headSha: pr(11).headSha, conclusion: "success" },
       {
@@ -35,6 +24,6 @@ describe(`the pull_requests listing (${usingPostgres() ? "PostgreSQL" : "PGlite"
         checkRunId: pr(12).checkRunId,
       },
     ]);
-    expect((await ledgerPullRequests(db.pool, INSTALLATION + 1, REPO.id)).size).toBe(0);
+    expect((await ledgerPullRequests(database().pool, INSTALLATION + 1, REPO.id)).size).toBe(0);
   });
 });
