@@ -21,7 +21,7 @@ import { readRollupPost } from "../../src/db/rollup-posts.js";
 import { readRollup } from "../../src/db/rollup-read.js";
 import type { Queryable } from "../../src/db/transaction.js";
 import { withTransaction } from "../../src/db/transaction.js";
-import type { ChecksApi } from "../../src/github/publish-check.js";
+import type { RestApi } from "../../src/github/rest-api.js";
 import { refreshRollup } from "../../src/github/rollups.js";
 import { type BenchContext, median, percentile, timeAsync } from "./common.js";
 
@@ -710,7 +710,7 @@ async function measure(ctx: BenchContext, database: Database, scale: Scale): Pro
 
   // --- the app's whole refresh (src/github/rollups.ts), GitHub answered instantly ----------------
   const actions = new Map<string, number>();
-  const api: ChecksApi = {
+  const api: RestApi = {
     request: async (route) => ({
       data: route.startsWith("POST") ? { id: 4_000_000_000, number: 100_001 } : {},
     }),

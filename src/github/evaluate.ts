@@ -34,14 +34,15 @@ import {
   recordEvaluation,
   workItemOf,
 } from "./ledger-sync.js";
-import type { CheckConclusion, ChecksApi } from "./publish-check.js";
+import type { CheckConclusion } from "./publish-check.js";
 import { checkOutputHash, publishEvaluation, publishFailureNotice } from "./publish-evaluation.js";
 import { readPullRequest } from "./read.js";
 import { resolvePullRequestValue } from "./resolve-value.js";
+import type { RestApi } from "./rest-api.js";
 import type { RollupAction } from "./rollups.js";
 import type { ConfigResolution, GraphqlFn, PullRequestSnapshot } from "./snapshot.js";
 
-export interface GitHubApi extends ChecksApi {
+export interface GitHubApi extends RestApi {
   graphql: GraphqlFn;
 }
 

@@ -3,10 +3,10 @@
  * requests it makes (`countRequests`, a wrapper around the API object), so the steps themselves
  * neither time nor count anything.
  */
-import type { ChecksApi } from "./publish-check.js";
+import type { RestApi } from "./rest-api.js";
 import type { GraphqlFn } from "./snapshot.js";
 
-type GitHubApi = ChecksApi & { graphql: GraphqlFn };
+type GitHubApi = RestApi & { graphql: GraphqlFn };
 
 /**
  * Milliseconds spent per phase of one evaluation: `read` and `publish` wait on GitHub, `evaluate`

@@ -18,7 +18,7 @@ import {
   readEvaluationState,
   recordPullRequest,
 } from "../db/record.js";
-import type { ChecksApi } from "./publish-check.js";
+import type { RestApi } from "./rest-api.js";
 import { type RollupAction, type RollupTarget, refreshRollup } from "./rollups.js";
 import type { PullRequestSnapshot } from "./snapshot.js";
 
@@ -175,7 +175,7 @@ export type RollupRefresh =
  * A skipped PR is taken out of the ledger. Returns what each rollup refresh did.
  */
 export async function recordEvaluation(
-  api: ChecksApi,
+  api: RestApi,
   scope: LedgerScope,
   params: {
     snapshot: PullRequestSnapshot;

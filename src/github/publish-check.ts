@@ -6,14 +6,10 @@
 import type { CheckOutput } from "../core/render.js";
 import { type GitHubId, toGitHubId } from "./github-id.js";
 import { isUncertainWrite } from "./resilience.js";
+import type { RestApi } from "./rest-api.js";
 import type { ExistingCheckRun } from "./snapshot.js";
 
 export type CheckConclusion = "success" | "failure" | "neutral" | "skipped";
-
-/** The subset of Octokit the publisher uses (so tests and other callers can pass a fake). */
-export interface ChecksApi {
-  request: (route: string, params: Record<string, unknown>) => Promise<{ data: unknown }>;
-}
 
 export interface PublishParams {
   owner: string;
@@ -55,7 +51,7 @@ const statusOf = (error: unknown): unknown => (error as { status?: unknown } | u
  * or whose id GitHub no longer knows (404), is looked up by name and app with one REST call and
  * updated; a create is made only when no run of ours is there.
  */
-export async function publishCheckRun(api: ChecksApi, p: PublishParams): Promise<PublishResult> {
+export async function publishCheckRun(api: RestApi, p: PublishParams): Promise<PublishResult> {
   let requests = 0;
   const body = {
     owner: p.owner,
@@ -155,7 +151,7 @@ export function findOwnRun(
  * event whose head moved on, a run id GraphQL could not give, or a read that failed).
  */
 export async function listOwnRuns(
-  api: ChecksApi,
+  api: RestApi,
   params: { owner: string; repo: string; sha: string; name: string; appId: number | undefined },
 ): Promise<ExistingCheckRun[]> {
   const response = await api.request("GET /repos/{owner}/{repo}/commits/{ref}/check-runs", {

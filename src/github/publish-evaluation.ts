@@ -10,13 +10,8 @@ import type { CheckOutput } from "../core/render.js";
 import { renderEvaluationFailure } from "../core/render-notices.js";
 import type { EvaluationState } from "../db/record.js";
 import type { GitHubId } from "./github-id.js";
-import {
-  type CheckConclusion,
-  type ChecksApi,
-  findOwnRun,
-  listOwnRuns,
-  publishCheckRun,
-} from "./publish-check.js";
+import { type CheckConclusion, findOwnRun, listOwnRuns, publishCheckRun } from "./publish-check.js";
+import type { RestApi } from "./rest-api.js";
 import type { ExistingCheckRun, PullRequestSnapshot } from "./snapshot.js";
 
 export interface PublishedCheck {
@@ -57,7 +52,7 @@ function existing(
  * head.
  */
 async function runsOnHead(
-  api: ChecksApi,
+  api: RestApi,
   snapshot: PullRequestSnapshot,
   state: EvaluationState,
   name: string,
@@ -73,7 +68,7 @@ async function runsOnHead(
 }
 
 export async function publishEvaluation(params: {
-  api: ChecksApi;
+  api: RestApi;
   /** The repository as the event names it (where the run is written). */
   repository: { owner: string; repo: string };
   snapshot: PullRequestSnapshot;
@@ -136,7 +131,7 @@ function describeError(error: unknown): string {
  * caller (the evaluation's own error is the one reported).
  */
 export async function publishFailureNotice(params: {
-  api: ChecksApi;
+  api: RestApi;
   target: { owner: string; repo: string; number: number; headSha: string };
   error: unknown;
   appId: number | undefined;

@@ -10,7 +10,7 @@
  */
 import type pg from "pg";
 import { dueRollupMarks, postponeRollupMark, type RollupMark } from "../db/rollup-marks.js";
-import type { ChecksApi } from "./publish-check.js";
+import type { RestApi } from "./rest-api.js";
 import { type RollupAction, type RollupTarget, refreshRollup } from "./rollups.js";
 
 export interface RollupTiming {
@@ -29,7 +29,7 @@ interface Log {
 
 export interface RollupSchedulerDeps {
   /** An API object acting for the installation (a fresh installation token when needed). */
-  apiFor: (installationId: number) => Promise<ChecksApi>;
+  apiFor: (installationId: number) => Promise<RestApi>;
   appId?: number;
   now: () => Date;
   /** Runs a refresh as tracked work (shutdown waits for it; refused while draining). */

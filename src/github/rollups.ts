@@ -14,7 +14,7 @@ import { readRollupPost, saveRollupPost } from "../db/rollup-posts.js";
 import { readRollup } from "../db/rollup-read.js";
 import type { Queryable } from "../db/transaction.js";
 import { type GitHubId, toGitHubId } from "./github-id.js";
-import type { ChecksApi } from "./publish-check.js";
+import type { RestApi } from "./rest-api.js";
 
 export const ROLLUP_LABEL = "cost-value";
 
@@ -55,7 +55,7 @@ function writtenByUs(item: GitHubAuthored, appId: number | undefined): boolean {
 
 /** Find this app's rollup issue for a milestone on GitHub (when the database does not know it). */
 async function findRollupIssue(
-  api: ChecksApi,
+  api: RestApi,
   target: RollupTarget,
   title: string,
   appId: number | undefined,
@@ -78,7 +78,7 @@ async function findRollupIssue(
 }
 
 async function findRollupComment(
-  api: ChecksApi,
+  api: RestApi,
   target: RollupTarget,
   issueNumber: number,
   appId: number | undefined,
@@ -102,7 +102,7 @@ async function findRollupComment(
  * the ledger held then.
  */
 export async function refreshRollup(
-  api: ChecksApi,
+  api: RestApi,
   pool: pg.Pool,
   target: RollupTarget,
   settings: RollupSettings,

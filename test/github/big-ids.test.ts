@@ -9,8 +9,9 @@ import { GraphqlResponseError } from "@octokit/graphql";
 import { describe, expect, it } from "vitest";
 import { sameGitHubId, toGitHubId } from "../../src/github/github-id.js";
 import { GraphqlReadError } from "../../src/github/graphql-errors.js";
-import { type ChecksApi, publishCheckRun } from "../../src/github/publish-check.js";
+import { publishCheckRun } from "../../src/github/publish-check.js";
 import { idFromRunUrl, readPullRequest } from "../../src/github/read.js";
+import type { RestApi } from "../../src/github/rest-api.js";
 import type { GraphqlFn } from "../../src/github/snapshot.js";
 import { commitsOf, FakeGitHub } from "../helpers/fake-github.js";
 
@@ -214,11 +215,11 @@ describe("reading a PR as github.com answers (ids beyond 32 bits)", () => {
   });
 });
 
-/** A ChecksApi that records requests and answers them from `runs` (the runs on the commit). */
+/** A RestApi that records requests and answers them from `runs` (the runs on the commit). */
 function checksApi(runs: { id: string; name: string; appId: number }[]) {
   const requests: { route: string; params: Record<string, unknown> }[] = [];
   let next = 40_000_000_000n;
-  const api: ChecksApi = {
+  const api: RestApi = {
     request: async (route, params) => {
       requests.push({ route, params });
       if (route.startsWith("GET ")) {

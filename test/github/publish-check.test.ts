@@ -5,25 +5,25 @@
  */
 import { describe, expect, it } from "vitest";
 import {
-  type ChecksApi,
   findOwnRun,
   listOwnRuns,
   type PublishParams,
   publishCheckRun,
 } from "../../src/github/publish-check.js";
+import type { RestApi } from "../../src/github/rest-api.js";
 
 interface Call {
   route: string;
   params: Record<string, unknown>;
 }
 
-/** A fake ChecksApi: records every call and answers from `answer` (throwing what it throws). */
+/** A fake RestApi: records every call and answers from `answer` (throwing what it throws). */
 function fakeApi(answer: (route: string, params: Record<string, unknown>) => unknown): {
-  api: ChecksApi;
+  api: RestApi;
   calls: Call[];
 } {
   const calls: Call[] = [];
-  const api: ChecksApi = {
+  const api: RestApi = {
     request: async (route, params) => {
       calls.push({ route, params });
       return { data: answer(route, params) };

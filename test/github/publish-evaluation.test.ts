@@ -5,12 +5,12 @@
 import { describe, expect, it } from "vitest";
 import { DEFAULT_CONFIG } from "../../src/config/schema.js";
 import type { EvaluationState } from "../../src/db/record.js";
-import type { ChecksApi } from "../../src/github/publish-check.js";
 import {
   checkOutputHash,
   publishEvaluation,
   publishFailureNotice,
 } from "../../src/github/publish-evaluation.js";
+import type { RestApi } from "../../src/github/rest-api.js";
 import type { ExistingCheckRun, PullRequestSnapshot } from "../../src/github/snapshot.js";
 
 const PATCH = "PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}";
@@ -26,7 +26,7 @@ interface Call {
 }
 
 function fakeApi(answer: (route: string) => unknown = () => ({ id: 900 })): {
-  api: ChecksApi;
+  api: RestApi;
   calls: Call[];
 } {
   const calls: Call[] = [];
@@ -53,7 +53,7 @@ function snapshot(checkRuns: ExistingCheckRun[], checkRunsSha = HEAD): PullReque
 }
 
 function publish(
-  api: ChecksApi,
+  api: RestApi,
   options: {
     state?: EvaluationState;
     runs?: ExistingCheckRun[];
@@ -178,7 +178,7 @@ describe("publishFailureNotice", () => {
   });
 
   it("returns false instead of throwing when GitHub fails", async () => {
-    const api: ChecksApi = { request: async () => Promise.reject(new Error("down")) };
+    const api: RestApi = { request: async () => Promise.reject(new Error("down")) };
     expect(
       await publishFailureNotice({
         api,
