@@ -4,7 +4,8 @@
  */
 
 import { CHECK_RUN_OUTPUT_LIMIT_BYTES } from "./github-limits.js";
-import { escapeShort, inlineCode } from "./markdown/escape.js";
+import { inlineCode } from "./markdown/code.js";
+import { escapeShort } from "./markdown/escape.js";
 import type { CheckOutput } from "./render.js";
 import { fitWithin } from "./render.js";
 

@@ -9,7 +9,8 @@
 
 import { CHECK_RUN_OUTPUT_LIMIT_BYTES, CHECK_RUN_TITLE_LIMIT_CHARS } from "./github-limits.js";
 import { formatIssueRef, type IssueRef } from "./issue-ref.js";
-import { codeBlock, escapeInline, escapeShort, inlineCode, table } from "./markdown/escape.js";
+import { codeBlock, inlineCode } from "./markdown/code.js";
+import { escapeInline, escapeShort, table } from "./markdown/escape.js";
 import { formatMoney, type Money } from "./money.js";
 import type { Problem } from "./problem.js";
 import type { TokenCounts } from "./tokens.js";

@@ -5,14 +5,8 @@
  * with a text table beside it; the whole stays within GitHub's 65,536-character comment limit.
  */
 import { COMMENT_BODY_LIMIT_BYTES } from "./github-limits.js";
-import {
-  cutText,
-  escapeInline,
-  escapeShort,
-  escapeWithCode,
-  inlineCode,
-  table,
-} from "./markdown/escape.js";
+import { escapeWithCode, inlineCode } from "./markdown/code.js";
+import { cutText, escapeInline, escapeShort, table } from "./markdown/escape.js";
 import { formatMoney, ratio } from "./money.js";
 import { fitWithin } from "./render.js";
 

@@ -3,7 +3,7 @@
  * not as a closing keyword). Linear in the line's length.
  */
 
-import { decodeUnits } from "./escape.js";
+import { decodeUnits } from "./code-units.js";
 
 const SPACE = 32;
 const BACKTICK = 96;

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { escapeInline, escapeShort, inlineCode, table } from "../../../src/core/markdown/escape.js";
+import { escapeInline, escapeShort, table } from "../../../src/core/markdown/escape.js";
 
 const ZWSP = "\u200B";
 
@@ -74,18 +74,6 @@ describe("escapeShort", () => {
   it("cuts long text before escaping and marks the cut", () => {
     expect(escapeShort("x".repeat(100), 10)).toBe(`${"x".repeat(10)}…`);
     expect(escapeShort("@a", 10)).toBe(`@${ZWSP}a`);
-  });
-});
-
-describe("inlineCode", () => {
-  it("fences longer than any backtick run inside", () => {
-    expect(inlineCode("a``b")).toBe("```a``b```");
-    expect(inlineCode("`x")).toBe("`` `x ``");
-    expect(inlineCode("")).toBe("` `");
-  });
-
-  it("replaces pipes in tables and keeps one line", () => {
-    expect(inlineCode("a|b\nc", { inTable: true })).toBe("`a¦b c`");
   });
 });
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { DEFAULT_CONFIG } from "../../../src/config/schema.js";
-import { escapeInline, inlineCode } from "../../../src/core/markdown/escape.js";
+import { inlineCode } from "../../../src/core/markdown/code.js";
+import { escapeInline } from "../../../src/core/markdown/escape.js";
 import { inlineToText, markdownToText } from "../../../src/core/markdown/to-text.js";
 import { renderCheckOutput } from "../../../src/core/render.js";
 import { evaluatePullRequest } from "../../../src/core/verdict.js";
