@@ -12,7 +12,7 @@ import { PerformanceObserver } from "node:perf_hooks";
 import pino from "pino";
 import { Probot } from "probot";
 import { DEFAULT_CONFIG } from "../../src/config/schema.js";
-import { readCommitCost } from "../../src/core/cost.js";
+import { readCommitCost } from "../../src/core/cost/commit-cost.js";
 import { parseTrailers } from "../../src/core/trailers.js";
 import { type Database, openDatabase } from "../../src/db/database.js";
 import { migrate } from "../../src/db/migrate.js";

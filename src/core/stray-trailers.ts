@@ -8,7 +8,7 @@
  * Linear in the message's length; no regular expressions over untrusted text.
  */
 import type { Config } from "../config/schema.js";
-import { type CostTrailerKey, costTrailerKey } from "./cost.js";
+import { type CostTrailerKey, costTrailerKey } from "./cost/keys.js";
 import { type Problem, quoteInput } from "./problem.js";
 import { findTrailerBlock } from "./trailers.js";
 

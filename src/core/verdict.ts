@@ -4,7 +4,7 @@
  */
 import type { Config } from "../config/schema.js";
 import type { CommitInput } from "./commit.js";
-import { type CommitCost, readCommitCost } from "./cost.js";
+import { type CommitCost, readCommitCost } from "./cost/commit-cost.js";
 import type { IssueRef } from "./issue-ref.js";
 import { type Money, ratio } from "./money.js";
 import type { Problem } from "./problem.js";

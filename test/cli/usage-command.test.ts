@@ -13,7 +13,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { beforeAll, describe, expect, it } from "vitest";
 import { DEFAULT_CONFIG } from "../../src/config/schema.js";
-import { readCommitCost } from "../../src/core/cost.js";
+import { readCommitCost } from "../../src/core/cost/commit-cost.js";
 import { parseTrailers } from "../../src/core/trailers.js";
 import { runCliCaptured } from "../helpers/cli.js";
 import { createTempRepo, isolatedGitEnv, type TempRepo } from "../helpers/temp-repo.js";

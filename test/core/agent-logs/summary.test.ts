@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { DEFAULT_CONFIG } from "../../../src/config/schema.js";
 import { summarizeUsage, usageSummaryToJson } from "../../../src/core/agent-logs/summary.js";
 import { renderUsageTrailers, usageCostText } from "../../../src/core/agent-logs/trailer-lines.js";
-import { readCommitCost } from "../../../src/core/cost.js";
+import { readCommitCost } from "../../../src/core/cost/commit-cost.js";
 import { parseTrailers } from "../../../src/core/trailers.js";
 import { fixtureSummary, REPO, readClaude } from "./fixture-logs.js";
 

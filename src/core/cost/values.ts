@@ -3,16 +3,16 @@
  * into money, token counts and model ids, or a failure that says what is wrong and how to write
  * it. Pure; `cost.ts` decides what the lines add up to.
  */
-import { type Money, parseMoney } from "./money.js";
-import { modelIdProblem } from "./pricing.js";
-import { quoteInput } from "./problem.js";
+import { type Money, parseMoney } from "../money.js";
+import { modelIdProblem } from "../pricing.js";
+import { quoteInput } from "../problem.js";
 import {
   emptyTokens,
   parseTokenCount,
   TOKEN_FIELDS,
   type TokenCounts,
   tokenFieldByName,
-} from "./tokens.js";
+} from "../tokens.js";
 
 /** A token or usage value longer than this is not read. */
 const MAX_FIELDS_VALUE = 2_000;

@@ -1,9 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { type Config, configSchema } from "../../src/config/schema.js";
-import type { CommitAuthor } from "../../src/core/commit.js";
-import { costTrailerKey, MAX_PROBLEMS_PER_COMMIT, readCommitCost } from "../../src/core/cost.js";
-import { emptyTokens, type TokenCounts } from "../../src/core/tokens.js";
-import { trailerLines } from "../helpers/trailer-lines.js";
+import { type Config, configSchema } from "../../../src/config/schema.js";
+import type { CommitAuthor } from "../../../src/core/commit.js";
+import { readCommitCost } from "../../../src/core/cost/commit-cost.js";
+import { costTrailerKey } from "../../../src/core/cost/keys.js";
+import { MAX_PROBLEMS_PER_COMMIT } from "../../../src/core/cost/problems.js";
+import { emptyTokens, type TokenCounts } from "../../../src/core/tokens.js";
+import { trailerLines } from "../../helpers/trailer-lines.js";
 
 const SHA = "1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e8f9a0b";
 

@@ -1,8 +1,8 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { type Config, configSchema } from "../../src/config/schema.js";
-import { type CommitCost, readCommitCost } from "../../src/core/cost.js";
-import { microsToDecimal } from "../../src/core/money.js";
+import { type Config, configSchema } from "../../../src/config/schema.js";
+import { type CommitCost, readCommitCost } from "../../../src/core/cost/commit-cost.js";
+import { microsToDecimal } from "../../../src/core/money.js";
 
 const SHA = "1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e8f9a0b";
 const CONFIG: Config = configSchema.parse({

@@ -4,7 +4,7 @@ import {
   parseModelValue,
   parseTokensValue,
   parseUsageValue,
-} from "../../src/core/cost-values.js";
+} from "../../../src/core/cost/values.js";
 
 describe("cost trailer values", () => {
   it("Agent-Cost: an amount, or a failure with the fix", () => {
