@@ -61,6 +61,38 @@ export interface PullRequestRecord {
     agentWithoutCost: boolean;
   }[];
   linkedIssues: IssueKey[];
+  /** The PR's investment (docs/investment.md); absent: no lines (the record deletes old ones). */
+  investment?: InvestmentRecord;
+}
+
+/** One investment line as the ledger keeps it (see migrations/008_investment.sql). */
+export interface StoredInvestmentLine {
+  kind: "agents" | "engineering" | "review" | "ci" | "coordination";
+  basis: "measured" | "declared" | "estimated";
+  minutes?: number;
+  /** Undefined: not priced (never 0 for unpriced hours). */
+  amountMicros?: bigint;
+  currency: string;
+  detail: string;
+}
+
+/** A review submitted on a PR: no name, only an opaque key to count distinct reviewers. */
+export interface StoredReview {
+  /** GitHub's id of the review (a decimal string: exact beyond 2^53). */
+  reviewId: string;
+  reviewerKey: string;
+  /** From a `Review-Time:` line in the review's body. */
+  declaredMinutes?: number;
+  submittedAt?: Date;
+}
+
+export interface InvestmentRecord {
+  lines: StoredInvestmentLine[];
+  /** Lines added plus removed: what the review estimate reads when a review arrives later. */
+  changedLines?: number;
+  /** The config's `investment` section and currency: what the events re-price lines with. */
+  settings: unknown;
+  reviews: StoredReview[];
 }
 
 export interface LedgerPullRequest {

@@ -72,6 +72,18 @@ export const RECORD_PARAMETERS = [
   "issueNumbers",
   "markRollups",
   "fixedIssue",
+  "changedLines",
+  "investmentSettings",
+  "lineKinds",
+  "lineBases",
+  "lineMinutes",
+  "lineMicros",
+  "lineCurrencies",
+  "lineDetails",
+  "reviewIds",
+  "reviewKeys",
+  "reviewMinutes",
+  "reviewSubmittedAt",
 ] as const;
 export type RecordParameter = (typeof RECORD_PARAMETERS)[number];
 const p = Object.fromEntries(RECORD_PARAMETERS.map((name, i) => [name, `$${i + 1}`])) as Record<
@@ -120,9 +132,9 @@ pr AS (
     budget_micros, worth_origin, budget_origin, issue_owner, issue_repo, issue_number, cost_micros,
     tokens_input, tokens_output, tokens_cache_read, tokens_cache_write, tokens_unspecified,
     commit_count, commits_with_cost, agent_commits_without_cost, unpriced_models, conclusion,
-    check_run_id, evaluated_at, check_output_sha256)
+    check_run_id, evaluated_at, check_output_sha256, changed_lines, investment_settings)
   VALUES (${p.installationId}, ${p.repositoryId}, ${p.number}, ${p.githubId}, ${p.title}, ${p.author}, ${p.state}, ${p.draft}, ${p.milestoneNumber}, ${p.headSha}, ${p.currency}, ${p.valueComplete}, ${p.valueType}, ${p.worthMicros}, ${p.budgetMicros}, ${p.worthOrigin}, ${p.budgetOrigin}, ${p.issueOwner}, ${p.issueRepo}, ${p.issueNumber},
-    ${p.costMicros}, ${p.tokensInput}, ${p.tokensOutput}, ${p.tokensCacheRead}, ${p.tokensCacheWrite}, ${p.tokensUnspecified}, ${p.commitCount}, ${p.commitsWithCost}, ${p.agentCommitsWithoutCost}, ${p.unpricedModels}, ${p.conclusion}, ${p.checkRunId}, ${p.evaluatedAt}, ${p.checkOutputSha256})
+    ${p.costMicros}, ${p.tokensInput}, ${p.tokensOutput}, ${p.tokensCacheRead}, ${p.tokensCacheWrite}, ${p.tokensUnspecified}, ${p.commitCount}, ${p.commitsWithCost}, ${p.agentCommitsWithoutCost}, ${p.unpricedModels}, ${p.conclusion}, ${p.checkRunId}, ${p.evaluatedAt}, ${p.checkOutputSha256}, ${p.changedLines}, ${p.investmentSettings}::jsonb)
   ON CONFLICT (installation_id, repository_id, number) DO UPDATE SET
     github_id = COALESCE(EXCLUDED.github_id, pull_requests.github_id), title = EXCLUDED.title,
     author = EXCLUDED.author, state = EXCLUDED.state, draft = EXCLUDED.draft,
@@ -141,6 +153,7 @@ pr AS (
     unpriced_models = EXCLUDED.unpriced_models, conclusion = EXCLUDED.conclusion,
     check_run_id = COALESCE(EXCLUDED.check_run_id, pull_requests.check_run_id),
     check_output_sha256 = EXCLUDED.check_output_sha256,
+    changed_lines = EXCLUDED.changed_lines, investment_settings = EXCLUDED.investment_settings,
     evaluated_at = EXCLUDED.evaluated_at, updated_at = now()
   WHERE pull_requests.evaluated_at <= EXCLUDED.evaluated_at
   RETURNING 1
@@ -218,6 +231,42 @@ commits_new AS (
     SELECT 1 FROM pull_request_commits p
     WHERE p.installation_id = ${p.installationId} AND p.repository_id = ${p.repositoryId} AND p.number = ${p.number} AND p.sha = c.sha)
   ON CONFLICT DO NOTHING
+),
+-- the PR's investment lines (one per kind): gone ones deleted, changed ones written
+line_rows AS (
+  SELECT * FROM unnest(${p.lineKinds}::text[], ${p.lineBases}::text[], ${p.lineMinutes}::int[],
+    ${p.lineMicros}::bigint[], ${p.lineCurrencies}::text[], ${p.lineDetails}::text[])
+    AS l(kind, basis, minutes, amount_micros, currency, detail)
+),
+lines_gone AS (
+  DELETE FROM pull_request_investment p
+  WHERE p.installation_id = ${p.installationId} AND p.repository_id = ${p.repositoryId} AND p.number = ${p.number}
+    AND EXISTS (SELECT 1 FROM pr) AND p.kind NOT IN (SELECT kind FROM line_rows)
+),
+lines_upsert AS (
+  INSERT INTO pull_request_investment (installation_id, repository_id, number, kind, basis, minutes,
+    amount_micros, currency, detail)
+  SELECT ${p.installationId}, ${p.repositoryId}, ${p.number}, l.* FROM line_rows l WHERE EXISTS (SELECT 1 FROM pr)
+  ON CONFLICT (installation_id, repository_id, number, kind) DO UPDATE SET basis = EXCLUDED.basis,
+    minutes = EXCLUDED.minutes, amount_micros = EXCLUDED.amount_micros,
+    currency = EXCLUDED.currency, detail = EXCLUDED.detail
+  WHERE (pull_request_investment.basis, pull_request_investment.minutes,
+         pull_request_investment.amount_micros, pull_request_investment.currency,
+         pull_request_investment.detail)
+    IS DISTINCT FROM (EXCLUDED.basis, EXCLUDED.minutes, EXCLUDED.amount_micros, EXCLUDED.currency,
+         EXCLUDED.detail)
+),
+-- reviews the read saw (events add the ones submitted later; a review is never removed)
+reviews_upsert AS (
+  INSERT INTO pull_request_reviews (repository_id, number, review_id, reviewer_key, declared_minutes,
+    submitted_at)
+  SELECT ${p.repositoryId}, ${p.number}, r.* FROM unnest(${p.reviewIds}::bigint[], ${p.reviewKeys}::text[],
+    ${p.reviewMinutes}::int[], ${p.reviewSubmittedAt}::timestamptz[])
+    AS r(review_id, reviewer_key, declared_minutes, submitted_at)
+  WHERE EXISTS (SELECT 1 FROM pr)
+  ON CONFLICT (repository_id, number, review_id) DO UPDATE SET
+    declared_minutes = EXCLUDED.declared_minutes
+  WHERE pull_request_reviews.declared_minutes IS DISTINCT FROM EXCLUDED.declared_minutes
 ),
 issue_rows AS (
   SELECT DISTINCT * FROM unnest(${p.issueOwners}::text[], ${p.issueRepos}::text[], ${p.issueNumbers}::int[])

@@ -13,7 +13,12 @@
  * (`EXISTS (SELECT 1 FROM pr)`): a stale read (an older `evaluated_at`) changes nothing.
  */
 import type { MilestoneRecord } from "./milestones.js";
-import type { IssueKey, PullRequestRecord } from "./pull-requests.js";
+import type {
+  InvestmentRecord,
+  IssueKey,
+  PullRequestRecord,
+  StoredReview,
+} from "./pull-requests.js";
 import { RECORD, RECORD_PARAMETERS, type RecordParameter } from "./record-statement.js";
 import { NO_WAIT, type Queryable } from "./transaction.js";
 
@@ -110,6 +115,7 @@ export async function recordPullRequest(
     issueNumbers: r.linkedIssues.map((i) => i.number),
     markRollups: options.rollups !== undefined,
     fixedIssue: options.rollups?.fixedIssue ?? null,
+    ...investmentParameters(r.investment),
   };
   const { rows } = await db.query<{
     recorded: boolean;
@@ -127,6 +133,41 @@ export async function recordPullRequest(
     recorded: true,
     ...(moved ? { previousMilestone: previous } : {}),
     marked: row.marked,
+  };
+}
+
+type InvestmentParameter =
+  | "changedLines"
+  | "investmentSettings"
+  | "lineKinds"
+  | "lineBases"
+  | "lineMinutes"
+  | "lineMicros"
+  | "lineCurrencies"
+  | "lineDetails"
+  | "reviewIds"
+  | "reviewKeys"
+  | "reviewMinutes"
+  | "reviewSubmittedAt";
+
+function investmentParameters(
+  i: InvestmentRecord | undefined,
+): Record<InvestmentParameter, unknown> {
+  const lines = i?.lines ?? [];
+  const reviews = i?.reviews ?? [];
+  return {
+    changedLines: i?.changedLines ?? null,
+    investmentSettings: i === undefined ? null : JSON.stringify(i.settings),
+    lineKinds: lines.map((l) => l.kind),
+    lineBases: lines.map((l) => l.basis),
+    lineMinutes: lines.map((l) => l.minutes ?? null),
+    lineMicros: lines.map((l) => l.amountMicros?.toString() ?? null),
+    lineCurrencies: lines.map((l) => l.currency),
+    lineDetails: lines.map((l) => l.detail),
+    reviewIds: reviews.map((r) => r.reviewId),
+    reviewKeys: reviews.map((r) => r.reviewerKey),
+    reviewMinutes: reviews.map((r) => r.declaredMinutes ?? null),
+    reviewSubmittedAt: reviews.map((r) => r.submittedAt ?? null),
   };
 }
 
@@ -187,11 +228,22 @@ export interface EvaluationState {
   checkRun?: { id: string; headSha: string; outputSha256?: string };
   /** The work item's spend over its other PRs (when an issue was given). */
   workItem?: { otherSpend: bigint; otherPullRequests: number };
+  /** CI minutes on the evaluated commits (`workflow_job` events), by runner type. */
+  ci?: CiMinutes[];
+  /** Reviews the ledger holds for the PR (the read's and those that arrived as events). */
+  reviews?: StoredReview[];
+}
+
+/** Billed CI minutes of one runner type over some commits. */
+export interface CiMinutes {
+  runner: string;
+  minutes: number;
+  jobs: number;
 }
 
 const STATE = `
 SELECT pr.head_sha, pr.check_run_id::text AS check_run_id, pr.check_output_sha256,
-  w.micros::text AS work_item_micros, w.prs::text AS work_item_prs
+  w.micros::text AS work_item_micros, w.prs::text AS work_item_prs, ci.rows AS ci, rv.rows AS reviews
 FROM (SELECT 1) AS one
 LEFT JOIN pull_requests pr
   ON pr.installation_id = $1 AND pr.repository_id = $2 AND pr.number = $3
@@ -199,12 +251,29 @@ LEFT JOIN LATERAL (
   SELECT COALESCE(sum(cost_micros), 0) AS micros, count(*) AS prs FROM pull_requests
   WHERE installation_id = $1 AND lower(issue_owner) = lower($4) AND lower(issue_repo) = lower($5)
     AND issue_number = $6 AND NOT (repository_id = $2 AND number = $3)
-) w ON $6::int IS NOT NULL`;
+) w ON $6::int IS NOT NULL
+LEFT JOIN LATERAL (
+  SELECT json_agg(json_build_object('runner', runner, 'minutes', minutes, 'jobs', jobs) ORDER BY runner) AS rows
+  FROM (SELECT runner, sum(billed_minutes)::int AS minutes, count(*)::int AS jobs FROM ci_jobs
+        WHERE repository_id = $2 AND head_sha = ANY($7::text[]) GROUP BY runner) c
+) ci ON true
+LEFT JOIN LATERAL (
+  SELECT json_agg(json_build_object('id', review_id::text, 'key', reviewer_key,
+    'minutes', declared_minutes) ORDER BY review_id) AS rows
+  FROM pull_request_reviews WHERE repository_id = $2 AND number = $3
+) rv ON true`;
 
 /** What an evaluation reads from the ledger, in one statement (see the module comment). */
 export async function readEvaluationState(
   db: Queryable,
-  params: { installationId: number; repositoryId: number; number: number; workItem?: IssueKey },
+  params: {
+    installationId: number;
+    repositoryId: number;
+    number: number;
+    workItem?: IssueKey;
+    /** The evaluated commits: their CI minutes are read. */
+    commitShas?: readonly string[];
+  },
 ): Promise<EvaluationState> {
   const { rows } = await db.query<{
     head_sha: string | null;
@@ -212,6 +281,8 @@ export async function readEvaluationState(
     check_output_sha256: string | null;
     work_item_micros: string | null;
     work_item_prs: string | null;
+    ci: CiMinutes[] | null;
+    reviews: { id: string; key: string; minutes: number | null }[] | null;
   }>(STATE, [
     params.installationId,
     params.repositoryId,
@@ -219,10 +290,21 @@ export async function readEvaluationState(
     params.workItem?.owner ?? null,
     params.workItem?.repo ?? null,
     params.workItem?.number ?? null,
+    params.commitShas ?? [],
   ]);
   const row = rows[0];
   if (row === undefined) return {};
   return {
+    ...(row.ci !== null && row.ci.length > 0 ? { ci: row.ci } : {}),
+    ...(row.reviews !== null && row.reviews.length > 0
+      ? {
+          reviews: row.reviews.map((r) => ({
+            reviewId: r.id,
+            reviewerKey: r.key,
+            ...(r.minutes !== null ? { declaredMinutes: r.minutes } : {}),
+          })),
+        }
+      : {}),
     ...(row.head_sha !== null && row.check_run_id !== null
       ? {
           checkRun: {
