@@ -3,6 +3,7 @@
  * documentation: `docs/configuration.md` is checked against it by a test.
  */
 import { z } from "zod";
+import { DEFAULT_DAY_HOURS, parseDuration } from "../core/investment/duration.js";
 
 export const CONCLUSION_LEVELS = ["failure", "neutral", "success"] as const;
 const level = z.enum(CONCLUSION_LEVELS);
@@ -20,7 +21,7 @@ export const DEFAULT_VALUE_TYPES: Readonly<Record<string, string>> = {
   risk: "operational risk reduced",
 };
 
-export const VALUE_FIELDS = ["issue", "type", "worth", "budget", "why-now"] as const;
+export const VALUE_FIELDS = ["issue", "type", "worth", "budget", "why-now", "effort"] as const;
 export type ValueField = (typeof VALUE_FIELDS)[number];
 
 const currencyCode = z
@@ -79,6 +80,185 @@ const agentPattern = z
   });
 export type AgentPatternConfig = z.infer<typeof agentPattern>;
 
+/**
+ * A duration in the config (`2h`, `30m`): read like an `Effort:` value, so the same words work in
+ * both places. Days are read as 8 h here (the core converts with `investment.day-hours`).
+ */
+function durationSetting(params: { allowZero: boolean }) {
+  return z
+    .string()
+    .max(40)
+    .superRefine((text, ctx) => {
+      const result = parseDuration(text, { dayHours: DEFAULT_DAY_HOURS });
+      if (!result.ok) {
+        ctx.addIssue({
+          code: "custom",
+          message: `a duration such as \`2h\` or \`30m\`: ${result.reason}`,
+        });
+      } else if (!params.allowZero && result.minutes === 0) {
+        ctx.addIssue({ code: "custom", message: "a duration above zero, such as `2h`" });
+      }
+    });
+}
+
+/** A price per minute of CI, in `investment.ci.currency`. */
+const perMinute = z.number().nonnegative().max(100, "at most 100 per minute");
+
+/**
+ * GitHub's published per-minute prices for its hosted runners, in USD, effective January 1, 2026,
+ * read on 2026-12-07 from GitHub's docs ("Actions runner pricing",
+ * docs.github.com/en/billing/reference/actions-runner-pricing, and its standard-runner table).
+ * Each key is a runner type `src/core/investment/ci.ts` recognises from a job's labels.
+ */
+export const GITHUB_RUNNER_RATES = {
+  linux: { rate: 0.006, what: "Linux 2-core (`ubuntu-latest`, `ubuntu-24.04`; SKU `linux`)" },
+  "linux-slim": { rate: 0.002, what: "Linux 1-core (`ubuntu-slim`; SKU `linux_slim`)" },
+  "linux-arm": {
+    rate: 0.005,
+    what: "Linux arm64 2-core (`ubuntu-24.04-arm`; SKU `linux_2_core_arm`)",
+  },
+  windows: { rate: 0.01, what: "Windows 2-core (`windows-latest`; SKU `windows`)" },
+  "windows-arm": {
+    rate: 0.008,
+    what: "Windows arm64 2-core (`windows-11-arm`; SKU `windows_2_core_arm`)",
+  },
+  macos: { rate: 0.062, what: "macOS 3- or 4-core (`macos-latest`, `macos-14`; SKU `macos`)" },
+  "macos-large": { rate: 0.077, what: "macOS 12-core (`macos-latest-large`; SKU `macos_l`)" },
+  "macos-xlarge": {
+    rate: 0.102,
+    what: "macOS 5-core M2 Pro (`macos-latest-xlarge`; SKU `macos_xl`)",
+  },
+  "linux-4-core": {
+    rate: 0.012,
+    what: "Linux 4-core larger runner (a label with `4-core`/`4-cores`)",
+  },
+  "linux-8-core": { rate: 0.022, what: "Linux 8-core larger runner" },
+  "linux-16-core": { rate: 0.042, what: "Linux 16-core larger runner" },
+  "linux-32-core": { rate: 0.082, what: "Linux 32-core larger runner" },
+  "linux-64-core": { rate: 0.162, what: "Linux 64-core larger runner" },
+  "windows-4-core": { rate: 0.022, what: "Windows 4-core larger runner" },
+  "windows-8-core": { rate: 0.042, what: "Windows 8-core larger runner" },
+  "windows-16-core": { rate: 0.082, what: "Windows 16-core larger runner" },
+  "windows-32-core": { rate: 0.162, what: "Windows 32-core larger runner" },
+  "windows-64-core": { rate: 0.322, what: "Windows 64-core larger runner" },
+} as const;
+export type RunnerType = keyof typeof GITHUB_RUNNER_RATES;
+export const RUNNER_TYPES = Object.keys(GITHUB_RUNNER_RATES) as RunnerType[];
+
+function runnerRates() {
+  const shape = {} as Record<RunnerType, z.ZodDefault<typeof perMinute>>;
+  for (const type of RUNNER_TYPES) {
+    const { rate, what } = GITHUB_RUNNER_RATES[type];
+    shape[type] = perMinute.default(rate).describe(`Per minute on ${what}.`);
+  }
+  return z.strictObject(shape);
+}
+
+const investment = z
+  .strictObject({
+    "hourly-rate": z
+      .number()
+      .positive("above zero (leave it out to show hours without money)")
+      .max(100_000)
+      .nullable()
+      .default(null)
+      .describe(
+        "One blended rate for human time (engineering, review, coordination), in `currency` per hour; never a rate per person. Without it, hours are shown and labor is not priced.",
+      ),
+    "day-hours": z
+      .number()
+      .positive()
+      .max(24)
+      .default(DEFAULT_DAY_HOURS)
+      .describe("Hours in a day, for durations written in days (`Effort: 2d`)."),
+    "session-gap": durationSetting({ allowZero: false })
+      .default("2h")
+      .describe(
+        "Estimating engineering time from commit times: a gap between two commits shorter than this counts as work; a longer one starts a new session.",
+      ),
+    "first-commit-allowance": durationSetting({ allowZero: true })
+      .default("30m")
+      .describe(
+        "Estimating engineering time: the time added for each session's first commit (the work before it).",
+      ),
+    review: z
+      .strictObject({
+        "lines-per-hour": z
+          .int()
+          .positive()
+          .max(100_000)
+          .default(300)
+          .describe(
+            "Review rate: changed lines a reviewer reads in an hour (300, after the SmartBear/Cisco study).",
+          ),
+        floor: durationSetting({ allowZero: true })
+          .default("10m")
+          .describe("The least time counted for a reviewer, however small the change."),
+        cap: durationSetting({ allowZero: false })
+          .default("90m")
+          .describe("The most time estimated for a reviewer, however large the change."),
+      })
+      .prefault({})
+      .refine(
+        (review) => {
+          const floor = parseDuration(review.floor, { dayHours: DEFAULT_DAY_HOURS });
+          const cap = parseDuration(review.cap, { dayHours: DEFAULT_DAY_HOURS });
+          return !floor.ok || !cap.ok || floor.minutes <= cap.minutes;
+        },
+        { message: "`floor` must not be above `cap`", path: ["floor"] },
+      )
+      .describe(
+        "Estimating review time: per reviewer who submitted a review, changed lines ÷ `lines-per-hour`, between `floor` and `cap`. A review whose body says `Review-Time: 30m` is declared instead.",
+      ),
+    ci: z
+      .strictObject({
+        currency: currencyCode
+          .default("USD")
+          .describe(
+            "Currency of the CI rates (GitHub bills in USD). A CI line in another currency than `currency` is shown but not added.",
+          ),
+        rates: runnerRates()
+          .prefault({})
+          .describe(
+            "Per-minute rates of GitHub-hosted runners by runner type; defaults are GitHub's published prices (USD, from January 1, 2026, read 2026-12-07).",
+          ),
+        labels: z
+          .record(z.string().min(1).max(100), perMinute)
+          .default({})
+          .describe(
+            "Per-minute rate for a runner label (exact, case-insensitive), e.g. a larger runner your organization named; wins over `rates`.",
+          ),
+        "self-hosted": perMinute
+          .default(0)
+          .describe(
+            "Per-minute rate for jobs on self-hosted runners (a `self-hosted` label). GitHub's pricing page lists a cloud-platform charge of $0.002 a minute for them; set it to count that, or your own machines' cost.",
+          ),
+      })
+      .prefault({})
+      .describe(
+        "CI minutes: each job is rounded up to a whole minute, as GitHub bills, and priced by its runner.",
+      ),
+  })
+  .prefault({})
+  .describe(
+    "Total investment: human time (declared or estimated), review, CI and tools beside agent cost. See docs/investment.md.",
+  );
+export type InvestmentConfig = z.infer<typeof investment>;
+
+const tool = z.strictObject({
+  name: z
+    .string()
+    .min(1)
+    .max(100)
+    .describe("What the seat or subscription is, e.g. `Claude Team`."),
+  monthly: z
+    .number()
+    .nonnegative()
+    .max(10_000_000)
+    .describe("What it costs per month, in `currency`."),
+});
+export type ToolConfig = z.infer<typeof tool>;
+
 export const configSchema = z.strictObject({
   "check-name": z
     .string()
@@ -109,7 +289,9 @@ export const configSchema = z.strictObject({
       required: z
         .array(z.enum(VALUE_FIELDS))
         .default(["issue", "type", "worth"])
-        .describe("Fields a value statement must have. Add `budget` or `why-now` to require them."),
+        .describe(
+          "Fields a value statement must have. Add `budget`, `why-now` or `effort` to require them.",
+        ),
     })
     .prefault({})
     .describe("The value statement in the PR (or its linked issue)."),
@@ -119,6 +301,12 @@ export const configSchema = z.strictObject({
         .boolean()
         .default(false)
         .describe("When true, spend over budget fails the check; otherwise it is neutral."),
+      covers: z
+        .enum(["total", "agents"])
+        .default("total")
+        .describe(
+          "What `Budget:` is compared with: `total` investment (every priced line) or `agents` (agent cost only).",
+        ),
     })
     .prefault({})
     .describe("Budgets on work."),
@@ -214,6 +402,14 @@ export const configSchema = z.strictObject({
     })
     .prefault({})
     .describe("Recognising agent-assisted commits."),
+  investment,
+  tools: z
+    .array(tool)
+    .max(100)
+    .default([])
+    .describe(
+      "Seats and subscriptions (`[{ name: Claude Team, monthly: 1500 }]`), prorated over a milestone's days in its rollup.",
+    ),
 });
 
 export type Config = z.infer<typeof configSchema>;
