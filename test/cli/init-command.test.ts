@@ -68,7 +68,7 @@ describe("the files init writes", () => {
     expect(section.found).toBe(true);
     expect(section.problems).toEqual([]);
     expect(Object.keys(section.placeholders).sort()).toEqual(
-      ["budget", "issue", "type", "whyNow", "worth"].sort(),
+      ["budget", "effort", "issue", "type", "whyNow", "worth"].sort(),
     );
     const filled = template
       .replace("#<number>", "#12")
@@ -97,12 +97,14 @@ describe("the files init writes", () => {
     };
     const template = pullRequestTemplate(config);
     expect(template).toContain("\n## Worth it?\n");
-    expect(template).toContain("Required:\n     Type, Worth, Budget; optional: Issue, Why now.");
+    expect(template).toContain(
+      "Required:\n     Type, Worth, Budget; optional: Issue, Why now, Effort.",
+    );
   });
 
   it("appends the section after a blank line, keeping the file's line endings", () => {
     expect(appendValueSection("Describe it.\n\n\n", DEFAULT_CONFIG)).toMatch(
-      /^Describe it\.\n\n## Value\n<!--[\s\S]*Why now: <what it costs to wait>\n$/,
+      /^Describe it\.\n\n## Value\n<!--[\s\S]*Why now: <what it costs to wait>\nEffort: <hours people spent, e\.g\. 6h>\n$/,
     );
     const crlf = appendValueSection("Describe it.\r\n", DEFAULT_CONFIG);
     expect(crlf).toMatch(/^Describe it\.\r\n\r\n## Value\r\n/);

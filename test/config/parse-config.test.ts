@@ -178,3 +178,49 @@ describe("unknown settings: the nearest known key", () => {
     ]);
   });
 });
+
+describe("investment settings", () => {
+  const messages = (text: string) => {
+    const result = parseConfigText(text);
+    return result.ok ? [] : result.problems.map((p) => `${p.path}: ${p.message}`);
+  };
+
+  it("accepts durations written like Effort values and keeps unchanged defaults", () => {
+    const result = parseConfigText(
+      "investment:\n  hourly-rate: 95\n  session-gap: 90 min\n  review:\n    cap: 1h30m\ntools:\n  - name: Claude Team\n    monthly: 1500\nbudgets:\n  covers: agents\n",
+    );
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(result.config.investment["hourly-rate"]).toBe(95);
+    expect(result.config.investment["session-gap"]).toBe("90 min");
+    expect(result.config.investment.review).toEqual({
+      "lines-per-hour": 300,
+      floor: "10m",
+      cap: "1h30m",
+    });
+    expect(result.config.tools).toEqual([{ name: "Claude Team", monthly: 1500 }]);
+    expect(result.config.budgets.covers).toBe("agents");
+    expect(DEFAULT_CONFIG.budgets.covers).toBe("total");
+    expect(DEFAULT_CONFIG.investment["hourly-rate"]).toBeNull();
+  });
+
+  it("refuses bad values with clear messages", () => {
+    expect(
+      messages(
+        "investment:\n  hourly-rate: 0\n  session-gap: soon\n  first-commit-allowance: -5m\n  review:\n    floor: 2h\n    cap: 90m\n  ci:\n    rates:\n      linux: -1\n      lunix: 1\ntools:\n  - name: X\nbudgets:\n  covers: everything\n",
+      ).sort(),
+    ).toEqual([
+      'budgets.covers: Invalid option: expected one of "total"|"agents"',
+      "investment.ci.rates.linux: Too small: expected number to be >=0",
+      'investment.ci.rates.lunix: unknown setting "lunix"; did you mean `linux`? (see docs/configuration.md)',
+      "investment.first-commit-allowance: a duration such as `2h` or `30m`: it is negative",
+      "investment.hourly-rate: above zero (leave it out to show hours without money)",
+      "investment.review.floor: `floor` must not be above `cap`",
+      "investment.session-gap: a duration such as `2h` or `30m`: it does not start with a number",
+      "tools.0.monthly: Invalid input: expected number, received undefined",
+    ]);
+    expect(messages("investment:\n  session-gap: 0h\n")).toEqual([
+      "investment.session-gap: a duration above zero, such as `2h`",
+    ]);
+  });
+});

@@ -24,14 +24,14 @@ export interface FieldLine {
 export const MAX_KEY_CHARS = 40;
 
 export function fieldKey(keyText: string): ValueFieldName | undefined {
-  // every key starts with i, t, w or b: its first character decides most texts without
+  // every key starts with i, t, w, b or e: its first character decides most texts without
   // collapsing them (a body of a million `a:` lines collapsed each one). `collapse` drops leading
   // separators and lower-cases; a non-ASCII first character can lower-case to no key's start
   // (`İ` gives `i` plus a combining dot, which no key has next)
   let first = 0;
   while (first < keyText.length && isSeparator(keyText.charCodeAt(first))) first++;
   const c = keyText.charCodeAt(first) | 0x20;
-  if (c !== 105 && c !== 116 && c !== 119 && c !== 98) return undefined;
+  if (c !== 105 && c !== 116 && c !== 119 && c !== 98 && c !== 101) return undefined;
   let s = keyText;
   const paren = s.indexOf("(");
   if (paren > 0) s = s.slice(0, paren); // `Worth (USD):`
@@ -47,6 +47,8 @@ export function fieldKey(keyText: string): ValueFieldName | undefined {
     case "why now":
     case "whynow":
       return "whyNow";
+    case "effort":
+      return "effort";
     default:
       return undefined;
   }

@@ -1,19 +1,31 @@
 /**
- * The fields of a value statement (Issue, Type, Worth, Budget, Why now) and how each one's value
- * is read: a value or a problem that quotes it and says how to fix it.
+ * The fields of a value statement (Issue, Type, Worth, Budget, Why now, Effort) and how each
+ * one's value is read: a value or a problem that quotes it and says how to fix it.
  */
 
 import type { Config } from "../../config/schema.js";
+import { DEFAULT_DAY_HOURS, readDuration } from "../investment/duration.js";
 import { type IssueRef, readIssueRef } from "../issue-ref.js";
 import { isDigit, isLetter } from "../markdown/chars.js";
 import { formatMoney, type Money, parseMoney } from "../money.js";
 import { type Problem, quoteInput } from "../problem.js";
 import { collapse, editDistance, unwrap } from "./text.js";
 
-export type ValueConfig = Pick<Config, "value" | "currency">;
+/**
+ * The settings a value section is read with. `investment.day-hours` reads `Effort: 2d`; a config
+ * without it (a test's, an older caller's) counts 8 h a day.
+ */
+export type ValueConfig = Pick<Config, "value" | "currency"> & {
+  investment?: Pick<Config["investment"], "day-hours">;
+};
+
+/** Hours in a day for `Effort:` values read with `config`. */
+export function dayHoursOf(config: ValueConfig): number {
+  return config.investment?.["day-hours"] ?? DEFAULT_DAY_HOURS;
+}
 
 /** The fields of a value statement (`whyNow` is `why-now` in `value.required`). */
-export type ValueFieldName = "issue" | "type" | "worth" | "budget" | "whyNow";
+export type ValueFieldName = "issue" | "type" | "worth" | "budget" | "whyNow" | "effort";
 
 export const VALUE_FIELD_NAMES: readonly ValueFieldName[] = [
   "issue",
@@ -21,6 +33,7 @@ export const VALUE_FIELD_NAMES: readonly ValueFieldName[] = [
   "worth",
   "budget",
   "whyNow",
+  "effort",
 ];
 
 /** How each field is written in a PR description. */
@@ -30,6 +43,7 @@ export const VALUE_FIELD_LABELS: Readonly<Record<ValueFieldName, string>> = {
   worth: "Worth",
   budget: "Budget",
   whyNow: "Why now",
+  effort: "Effort",
 };
 
 /** `Why now` is kept to this many characters; longer text is cut with a warning. */
@@ -51,6 +65,8 @@ export interface ParsedValueFields {
   worth?: Money;
   budget?: Money;
   whyNow?: string;
+  /** Declared engineering time on the PR, in whole minutes (`Effort: 6h` → 360). */
+  effort?: number;
 }
 
 export type Read<T> = { ok: true; value: T; warning?: Problem } | { ok: false; problem: Problem };
@@ -331,6 +347,24 @@ function readWhyNowField(field: RawField, context: FieldContext): Read<string> {
   };
 }
 
+/**
+ * `Effort: 6h`: the people's time on this PR, declared. Unreadable (`soon`, `-3h`, `10000h`) is an
+ * error like an unreadable amount: never guessed.
+ */
+function readEffortField(field: RawField, context: FieldContext): Read<number> {
+  const result = readDuration({
+    text: unwrap(field.value),
+    options: { dayHours: dayHoursOf(context.config) },
+    code: "value.invalid-effort",
+    label: "Effort",
+    example: "Effort: 6h",
+    where: at(context, field.line),
+  });
+  if (!result.ok)
+    return { ok: false, problem: { ...result.problem, quote: quoteInput(field.value) } };
+  return { ok: true, value: result.minutes };
+}
+
 /** Read one field's value; a value read is stored in `parsed`. */
 export function readFieldValue(
   name: ValueFieldName,
@@ -358,6 +392,11 @@ export function readFieldValue(
     case "whyNow": {
       const result = readWhyNowField(field, context);
       if (result.ok) parsed.whyNow = result.value;
+      return result;
+    }
+    case "effort": {
+      const result = readEffortField(field, context);
+      if (result.ok) parsed.effort = result.value;
       return result;
     }
   }

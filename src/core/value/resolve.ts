@@ -27,6 +27,7 @@ import {
 import { formatMoney, type Money } from "../money.js";
 import { type Problem, quoteInput } from "../problem.js";
 import {
+  dayHoursOf,
   type ParsedValueFields,
   VALUE_FIELD_LABELS,
   VALUE_FIELD_NAMES,
@@ -47,6 +48,11 @@ export interface ValueStatement {
   worth: Money;
   budget?: Money;
   whyNow?: string;
+  /**
+   * Declared engineering time on this PR, in whole minutes (`Effort: 6h`). Read from the PR only:
+   * an issue's `Effort:` would count the same hours again on every PR of the issue.
+   */
+  effort?: number;
   /** Where each field came from; `issue` is always `pr` (the PR names or links it). */
   origin: Partial<Record<ValueFieldName, ValueOrigin>>;
 }
@@ -184,10 +190,10 @@ function mergeFields(r: Resolution): {
     fieldProblems.push(...pr.fieldProblems.issue);
     if (pr.fieldProblems.issue.some((p) => p.severity === "error")) invalid.add("issue");
   }
-  for (const name of ["type", "worth", "budget", "whyNow"] as const) {
+  for (const name of ["type", "worth", "budget", "whyNow", "effort"] as const) {
     let from: { origin: ValueOrigin; analysis: Analysis } | undefined;
     if (pr.section.fields[name] !== undefined) from = { origin: "pr", analysis: pr };
-    else if (source?.analysis.section.fields[name] !== undefined) {
+    else if (name !== "effort" && source?.analysis.section.fields[name] !== undefined) {
       from = { origin: source.ref, analysis: source.analysis };
     }
     if (from === undefined) continue;
@@ -268,7 +274,9 @@ function noSectionProblem(r: Resolution): Problem {
 function missingFieldProblem(r: Resolution, name: ValueFieldName): Problem {
   const { config, headingMark, label, pr, source, named, issue } = r;
   const fieldLabel = VALUE_FIELD_LABELS[name];
-  const placeholder = pr.section.placeholders[name] ?? source?.analysis.section.placeholders[name];
+  const placeholder =
+    pr.section.placeholders[name] ??
+    (name === "effort" ? undefined : source?.analysis.section.placeholders[name]);
   const placeholderWhere =
     pr.section.placeholders[name] !== undefined
       ? "PR body"
@@ -282,6 +290,8 @@ function missingFieldProblem(r: Resolution, name: ValueFieldName): Problem {
   ];
   if (name === "issue") {
     places.push("or link the issue in the PR description with `Fixes #123`");
+  } else if (name === "effort") {
+    // the PR's own: an issue's Effort is not inherited
   } else if (source !== undefined) {
     places.push(`or under \`${headingMark}\` in issue ${source.label}'s description`);
   } else if (named !== undefined) {
@@ -401,9 +411,15 @@ export function analyzePrBody(body: string, config: ValueConfig): BodyAnalysis {
   return { body, config, analysis: analyzeBody(body, "PR body", config) };
 }
 
-/** Whether two configs read a value section alike (the same `value` settings and currency). */
+/**
+ * Whether two configs read a value section alike (the same `value` settings, currency and hours
+ * in a day).
+ */
 export function sameValueSettings(a: ValueConfig, b: ValueConfig): boolean {
   return (
-    a === b || (a.currency === b.currency && JSON.stringify(a.value) === JSON.stringify(b.value))
+    a === b ||
+    (a.currency === b.currency &&
+      dayHoursOf(a) === dayHoursOf(b) &&
+      JSON.stringify(a.value) === JSON.stringify(b.value))
   );
 }

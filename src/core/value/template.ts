@@ -26,6 +26,7 @@ export function valueSectionTemplate(params: { config: ValueConfig; issue?: stri
     `Worth: ${amount}`,
     `Budget: ${amount}`,
     "Why now: <what it costs to wait>",
+    "Effort: <hours people spent, e.g. 6h>",
   ].join("\n");
 }
 
@@ -41,5 +42,7 @@ export function exampleLine(name: ValueFieldName, config: ValueConfig, issue?: s
       return `Budget: ${exampleAmount(config.currency, 500n)}`;
     case "whyNow":
       return "Why now: <what it costs to wait, in a sentence>";
+    case "effort":
+      return "Effort: 6h";
   }
 }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { configSchema } from "../../../src/config/schema.js";
 import type { IssueRef } from "../../../src/core/issue-ref.js";
 import { codes, configWith, section, usd } from "../../helpers/value-statement.js";
 
@@ -188,5 +189,52 @@ describe("Worth and Budget", () => {
     expect(section("## Value\nWorth: $5", chf).problems[0]?.fix).toBe(
       "Write the amount in CHF, e.g. `Worth: 5,000 CHF`, or set `currency: USD` in `.github/cost-value.yml`",
     );
+  });
+});
+
+describe("Effort", () => {
+  it.each([
+    ["6h", 360],
+    ["90m", 90],
+    ["1.5h", 90],
+    ["2d", 960],
+    ["**1h30m**", 90],
+    ["0h", 0],
+  ])("%s is read as %i minutes", (value, minutes) => {
+    const s = section(`## Value\nEffort: ${value}`);
+    expect(s.parsed.effort).toBe(minutes);
+    expect(s.problems).toEqual([]);
+  });
+
+  it("a day is `investment.day-hours` long", () => {
+    const config = configSchema.parse({ investment: { "day-hours": 6 } });
+    expect(section("## Value\nEffort: 2d", config).parsed.effort).toBe(720);
+  });
+
+  it.each([
+    ["soon", "Effort is not a duration: it does not start with a number"],
+    ["-3h", "Effort is not a duration: it is negative"],
+    ["10000h", "Effort is not a duration: it is over the 2,000 h limit (a typo, or work to split)"],
+    ["6", "Effort is not a duration: it has no unit (write `h` for hours or `m` for minutes)"],
+  ])("%s is an error quoted with the fix, never guessed", (value, message) => {
+    const s = section(`Text\n\n## Value\nEffort: ${value}`);
+    expect(s.parsed.effort).toBeUndefined();
+    expect(s.problems).toEqual([
+      {
+        code: "value.invalid-effort",
+        severity: "error",
+        message,
+        fix: "Write a duration such as `Effort: 6h` (`90m`, `1.5h`, `1h30m` and `2d` work too; a day is 8 h), at most 2,000 h",
+        where: "PR body line 4",
+        quote: value,
+      },
+    ]);
+  });
+
+  it("a placeholder is missing, not a problem", () => {
+    const s = section("## Value\nEffort: <hours>");
+    expect(s.parsed.effort).toBeUndefined();
+    expect(s.placeholders.effort?.line).toBe(2);
+    expect(codes(s.problems)).toEqual([]);
   });
 });

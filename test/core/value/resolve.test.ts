@@ -37,7 +37,7 @@ describe("resolveValueStatement: the PR alone", () => {
           severity: "error",
           message: "The PR description has no `## Value` section",
           fix: [
-            "Add this section to the PR description (or to the issue's description, for every PR of that issue) and fill it in; Budget and Why now are optional:",
+            "Add this section to the PR description (or to the issue's description, for every PR of that issue) and fill it in; Budget, Why now and Effort are optional:",
             "",
             "## Value",
             "Issue: #<number>",
@@ -45,6 +45,7 @@ describe("resolveValueStatement: the PR alone", () => {
             "Worth: $<amount>",
             "Budget: $<amount>",
             "Why now: <what it costs to wait>",
+            "Effort: <hours people spent, e.g. 6h>",
           ].join("\n"),
           where: "PR body",
         },
@@ -116,7 +117,7 @@ describe("resolveValueStatement: the PR alone", () => {
     });
     const none = resolve("nothing", [], config);
     expect(codes(problemsOf(none))).toEqual(["value.no-section"]);
-    expect(problemsOf(none)[0]?.fix).toContain("; Issue, Budget and Why now are optional:");
+    expect(problemsOf(none)[0]?.fix).toContain("; Issue, Budget, Why now and Effort are optional:");
     expect(codes(problemsOf(resolve("## Value\nWorth: 1", [], config)))).toEqual([
       "value.missing-field",
     ]);
@@ -194,6 +195,31 @@ describe("resolveValueStatement: the issue", () => {
       },
       warnings: [],
     });
+  });
+
+  it("Effort is the PR's own: an issue's is not inherited (it would count on every PR)", () => {
+    const issue = `${issueBody}Effort: 3d\n`;
+    const inherited = resolve("Fixes #5", [{ ref: { number: 5 }, body: issue }]);
+    expect(inherited.ok && inherited.statement.effort).toBeUndefined();
+    const own = resolve("Fixes #5\n\n## Value\nEffort: 6h", [{ ref: { number: 5 }, body: issue }]);
+    expect(own).toMatchObject({ ok: true, statement: { effort: 360, origin: { effort: "pr" } } });
+    // a required Effort is asked of the PR, not of the issue
+    const config = configWith({ value: { required: ["issue", "type", "worth", "effort"] } });
+    const missing = resolve("Fixes #5", [{ ref: { number: 5 }, body: issue }], config);
+    expect(problemsOf(missing).map((p) => [p.message, p.fix])).toEqual([
+      [
+        "Effort is missing",
+        "Add a line `Effort: 6h` in a `## Value` section in the PR description",
+      ],
+    ]);
+  });
+
+  it("an unreadable Effort makes the statement incomplete, like an unreadable Budget", () => {
+    const result = resolve(
+      "## Value\nIssue: #1\nType: defect\nWorth: $100\nBudget: $10\nEffort: soon",
+    );
+    expect(result.ok).toBe(false);
+    expect(codes(problemsOf(result))).toEqual(["value.invalid-effort"]);
   });
 
   it("a closing keyword names the issue even without its body", () => {

@@ -16,6 +16,7 @@ describe("valueSectionTemplate", () => {
         "Worth: <amount> CHF",
         "Budget: <amount> CHF",
         "Why now: <what it costs to wait>",
+        "Effort: <hours people spent, e.g. 6h>",
       ].join("\n"),
     );
   });
