@@ -111,6 +111,7 @@ export async function runCheckCommand(options: CheckOptions, io: CliIo): Promise
         linkedIssues: readLinkedIssues(options.issueFile ?? [], io.cwd),
       },
       config,
+      now: new Date(),
     });
     if (options.json === true) {
       io.stdout(`${JSON.stringify(verdictToJson(verdict), null, 2)}\n`);

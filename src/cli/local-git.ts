@@ -62,16 +62,18 @@ export async function readCommits(
     "log",
     "--reverse",
     "--no-color",
-    "--format=%H%x00%an%x00%ae%x00%B%x00",
+    "--format=%H%x00%an%x00%ae%x00%aI%x00%cI%x00%B%x00",
     `${base}..${head}`,
   ]);
   const fields = out.split("\0");
   const commits: CommitInput[] = [];
-  for (let i = 0; i + 3 < fields.length; i += 4) {
+  for (let i = 0; i + 5 < fields.length; i += 6) {
     commits.push({
       sha: (fields[i] as string).replace(/^\n/, ""),
       author: { name: fields[i + 1] as string, email: fields[i + 2] as string },
-      message: fields[i + 3] as string,
+      authoredAt: fields[i + 3] as string,
+      committedAt: fields[i + 4] as string,
+      message: fields[i + 5] as string,
     });
   }
   return commits;

@@ -10,4 +10,7 @@ export interface CommitInput {
   sha: string;
   message: string;
   author: CommitAuthor;
+  /** Author and committer dates (ISO 8601), when known: the engineering estimate reads them. */
+  authoredAt?: string;
+  committedAt?: string;
 }

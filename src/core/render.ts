@@ -13,6 +13,7 @@ import { codeBlock, inlineCode } from "./markdown/code.js";
 import { escapeInline, escapeShort, table } from "./markdown/escape.js";
 import { formatMoney, type Money } from "./money.js";
 import type { Problem } from "./problem.js";
+import { investmentHeadline, renderInvestmentTable } from "./render-investment.js";
 import type { TokenCounts } from "./tokens.js";
 import {
   type EvaluatedVerdict,
@@ -88,7 +89,7 @@ function issueLabel(ref: IssueRef, context: RenderContext): string {
 }
 
 /** The one line a reviewer reads first. Plain text (titles are not markdown). */
-export function renderTitle(verdict: Verdict, context: RenderContext): string {
+export function renderTitle(verdict: Verdict, _context: RenderContext): string {
   if (verdict.conclusion === "skipped") return cutTitle(`Skipped: ${verdict.reason}`);
   const { totals } = verdict;
   const known = totals.micros > 0n || totals.commitsWithCost > 0;
@@ -100,19 +101,22 @@ export function renderTitle(verdict: Verdict, context: RenderContext): string {
   const parts: string[] = [];
   const statement = verdict.value.ok ? verdict.value.statement : undefined;
   if (!verdict.value.ok) parts.push("Value statement missing or incomplete");
-  if (known) {
-    parts.push(`${formatMoney({ micros: totals.micros, currency: context.currency })} agent spend`);
-  }
-  if (unknown !== undefined) parts.push(known ? unknown : `C${unknown.slice(1)}`);
-  if (!known && unknown === undefined) parts.push("No agent spend recorded");
+  // the headline is the whole investment; the agent figure is one of its lines
+  const invested = investmentHeadline(verdict.investment.lines, verdict.investment.total);
+  if (invested !== undefined) parts.push(invested);
+  const priced = verdict.investment.total.totalMicros > 0n;
+  if (unknown !== undefined) parts.push(priced ? `agent ${unknown}` : `C${unknown.slice(1)}`);
+  if (invested === undefined && unknown === undefined) parts.push("No investment recorded");
   if (statement !== undefined) {
     const worth = `worth ${formatMoney(statement.worth, { whole: true })}`;
     parts.push(
-      verdict.valueToCost !== undefined ? `${worth} (${formatRatio(verdict.valueToCost)})` : worth,
+      verdict.valueToInvestment !== undefined
+        ? `${worth} (${formatRatio(verdict.valueToInvestment)})`
+        : worth,
     );
   }
   // with no cost read, "0.0% of budget" would claim a spend of 0
-  if (verdict.budget !== undefined && (known || unknown === undefined)) {
+  if (verdict.budget !== undefined && (known || priced || unknown === undefined)) {
     parts.push(
       `${formatPercent(verdict.budget.percent)} of budget${verdict.budget.over ? " (over)" : ""}`,
     );
@@ -242,8 +246,10 @@ function renderValueTable(verdict: EvaluatedVerdict, context: RenderContext): st
     rows.push(["Budget", md(statement.budget, true), from("budget")]);
   if (statement.whyNow !== undefined)
     rows.push(["Why now", escapeShort(statement.whyNow, 300), from("whyNow")]);
+  if (verdict.valueToInvestment !== undefined)
+    rows.push(["Value to investment", formatRatio(verdict.valueToInvestment), ""]);
   if (verdict.valueToCost !== undefined)
-    rows.push(["Value to cost", formatRatio(verdict.valueToCost), ""]);
+    rows.push(["Value to agent cost", formatRatio(verdict.valueToCost), ""]);
   if (verdict.budget !== undefined) {
     const b = verdict.budget;
     const unknown = verdict.totals.commitsWithUnknownCost;
@@ -252,7 +258,15 @@ function renderValueTable(verdict: EvaluatedVerdict, context: RenderContext): st
       unknown > 0 && verdict.totals.commitsWithCost === 0 && b.pullRequests === 1
         ? `unknown (the cost of ${unknown} commit${unknown === 1 ? "" : "s"} is unknown; budget ${md(b.budget)})`
         : `${formatPercent(b.percent)} (${spent} of ${md(b.budget)}${b.pullRequests > 1 ? ` across ${b.pullRequests} PRs` : ""})`;
-    rows.push(["Budget used", used, b.pullRequests > 1 ? "work item" : ""]);
+    const scope =
+      b.covers === "total"
+        ? `investment: ${b.includes?.join(", ") || "no priced line"}`
+        : "agent cost";
+    rows.push([
+      "Budget used",
+      `${used}; ${escapeInline(scope)}`,
+      b.pullRequests > 1 ? "work item" : "",
+    ]);
   }
   if (rows.length === 0) return "_No value statement found._";
   return table(["", "value", "from"], rows, ["left", "left", "left"]);
@@ -295,8 +309,11 @@ function renderSummary(verdict: Verdict, context: RenderContext): string {
         .join("\n"),
     );
   }
+  parts.push(
+    `### Investment\n\n${renderInvestmentTable(verdict.investment.lines, verdict.investment.total)}`,
+  );
   parts.push(`### Value\n\n${renderValueTable(verdict, context)}`);
-  parts.push(`### Cost\n\n${renderCostTable(verdict, context)}`);
+  parts.push(`### Agent cost\n\n${renderCostTable(verdict, context)}`);
   return fitWithin(parts.join("\n\n"), CHECK_RUN_OUTPUT_LIMIT_BYTES);
 }
 

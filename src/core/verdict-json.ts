@@ -2,6 +2,7 @@
  * The verdict as JSON for scripts: every amount of money becomes a decimal string
  * (`{ "amount": "4.20", "currency": "USD" }`), never a float; keys named `micros` become `amount`.
  */
+import { investmentJson } from "./investment/lines.js";
 import { microsToDecimal } from "./money.js";
 import type { Verdict } from "./verdict.js";
 
@@ -24,6 +25,20 @@ function convert(value: unknown): Json {
   return null;
 }
 
+/**
+ * The verdict for `cost-value check --json`. Its `investment` is `{ total, currency, lines: [{ kind,
+ * basis, hours, amount, detail }] }` (hours as decimal numbers, money as decimal strings).
+ */
 export function verdictToJson(verdict: Verdict): Json {
-  return convert(verdict);
+  if (verdict.conclusion === "skipped" || verdict.investment === undefined) return convert(verdict);
+  const { investment, ...rest } = verdict;
+  return {
+    ...(convert(rest) as { [key: string]: Json }),
+    investment: {
+      ...(convert(investmentJson(investment.lines, investment.total.currency)) as {
+        [key: string]: Json;
+      }),
+      problems: convert(investment.problems),
+    },
+  };
 }

@@ -5,6 +5,13 @@
 import type { Config } from "../config/schema.js";
 import type { CommitInput } from "./commit.js";
 import { type CommitCost, readCommitCost } from "./cost/commit-cost.js";
+import {
+  type CiRunnerMinutes,
+  type PullRequestInvestment,
+  pullRequestInvestment,
+  type ReviewInput,
+} from "./investment/pull-request.js";
+import { investmentSettings } from "./investment/settings.js";
 import type { IssueRef } from "./issue-ref.js";
 import { type Money, ratio } from "./money.js";
 import type { Problem } from "./problem.js";
@@ -33,7 +40,15 @@ export interface PullRequestInput {
    * The work item's other PRs (same issue), from the ledger: a work item's budget is used by all
    * of its PRs together. Absent: this PR alone.
    */
-  workItem?: { otherSpend: bigint; otherPullRequests: number };
+  workItem?: { otherSpend: bigint; otherInvestment?: bigint; otherPullRequests: number };
+  /** Lines added plus deleted (the review estimate); absent when not known. */
+  changedLines?: number;
+  /** Reviews submitted, without names (the read's and the ledger's). */
+  reviews?: readonly ReviewInput[];
+  /** Unreadable `Review-Time:` lines of those reviews (the review is then estimated). */
+  reviewProblems?: readonly Problem[];
+  /** Billed CI minutes on the PR's commits by runner type (the ledger's `workflow_job` events). */
+  ci?: readonly CiRunnerMinutes[];
 }
 
 export type FindingKind =
@@ -43,7 +58,8 @@ export type FindingKind =
   | "unpriced-models"
   | "foreign-currency"
   | "malformed-trailers"
-  | "stray-cost-trailers";
+  | "stray-cost-trailers"
+  | "unreadable-time";
 
 export interface Finding {
   kind: FindingKind;
@@ -95,6 +111,11 @@ export interface CostTotals {
 
 export interface BudgetUse {
   budget: Money;
+  /** What the budget is compared with (`budgets.covers`): the total investment or agent cost. */
+  covers: "total" | "agents";
+  /** With `total`: the kinds in `spent` (priced lines), and those with hours but no price. */
+  includes?: readonly string[];
+  unpriced?: readonly string[];
   /** Spend counted against the budget: this PR's, plus the work item's other PRs'. */
   spent: bigint;
   /** PRs whose spend is in `spent` (1 when the work item has no other PR). */
@@ -112,8 +133,12 @@ export interface EvaluatedVerdict {
   commits: CommitCost[];
   value: ValueResult;
   budget?: BudgetUse;
-  /** Declared worth / spend, when both are known and spend > 0. */
+  /** Declared worth / agent spend, when both are known and spend > 0 (one line, not the headline). */
   valueToCost?: number;
+  /** The PR's investment: every line (agents, engineering, review, CI) and their total. */
+  investment: PullRequestInvestment;
+  /** Declared worth / total investment, when both are known and the total > 0: the headline. */
+  valueToInvestment?: number;
   findings: Finding[];
   draft: boolean;
   /** A draft whose failure was shown as neutral (`drafts: neutral`). */
@@ -142,6 +167,7 @@ export type VerdictConfig = Pick<
   | "pricing"
   | "trailers"
   | "agents"
+  | "investment"
 >;
 
 const LEVEL_ORDER: Record<Level, number> = { success: 0, neutral: 1, failure: 2 };
@@ -289,6 +315,7 @@ function collectFindings(params: {
   stray: readonly Problem[];
   value: ValueResult;
   budget: BudgetUse | undefined;
+  investment: PullRequestInvestment;
   config: VerdictConfig;
 }): Finding[] {
   const { totals, commits, stray, value, budget, config } = params;
@@ -305,8 +332,16 @@ function collectFindings(params: {
     findings.push({
       kind: "over-budget",
       level: config.budgets.enforce ? "failure" : "neutral",
-      summary: `Agent spend is over budget (${Math.round(budget.percent)}% of it)`,
+      summary: overBudgetSummary(budget),
       problems: [],
+    });
+  }
+  if (params.investment.problems.length > 0) {
+    findings.push({
+      kind: "unreadable-time",
+      level: config.policy["malformed-trailers"],
+      summary: `${plural(params.investment.problems.length, "declared time")} could not be read`,
+      problems: params.investment.problems,
     });
   }
   if (totals.agentCommitsWithoutCost.length > 0) {
@@ -357,6 +392,16 @@ function collectFindings(params: {
   return findings;
 }
 
+function overBudgetSummary(budget: BudgetUse): string {
+  const percent = `${Math.round(budget.percent)}% of it`;
+  if (budget.covers === "agents") return `Agent spend is over budget (${percent})`;
+  const lines =
+    budget.includes !== undefined && budget.includes.length > 0
+      ? budget.includes.join(", ")
+      : "no priced line";
+  return `Investment is over budget (${percent}; counted: ${lines})`;
+}
+
 /**
  * Decide the verdict for one pull request. `value` is the PR's value statement when the caller
  * resolved it already (from `pr.body` and `pr.linkedIssues`, as `resolveValueStatement` does):
@@ -366,6 +411,8 @@ export function evaluatePullRequest(params: {
   pr: PullRequestInput;
   config: VerdictConfig;
   value?: ValueResult;
+  /** The evaluation's clock (commit dates after it are moved back in the engineering estimate). */
+  now?: Date;
 }): Verdict {
   const { pr, config } = params;
   const skip = findSkipReason(pr, config);
@@ -389,12 +436,39 @@ export function evaluatePullRequest(params: {
     });
   const statement = value.ok ? value.statement : value.partial;
 
+  const investment = pullRequestInvestment({
+    settings: investmentSettings(config),
+    agents: {
+      micros: totals.micros,
+      commitsWithCost: totals.commitsWithCost,
+      commitsWithUnknownCost: totals.commitsWithUnknownCost,
+      agentCommitsWithoutCost: totals.agentCommitsWithoutCost.length,
+    },
+    ...(statement.effort !== undefined ? { effortMinutes: statement.effort } : {}),
+    commits: pr.commits,
+    ...(pr.changedLines !== undefined ? { changedLines: pr.changedLines } : {}),
+    reviews: pr.reviews ?? [],
+    ci: pr.ci ?? [],
+    ...(params.now !== undefined ? { now: params.now } : {}),
+  });
+  if (pr.reviewProblems !== undefined) investment.problems.push(...pr.reviewProblems);
+
   let budget: BudgetUse | undefined;
   if (statement.budget !== undefined && statement.budget.currency === config.currency) {
-    const spent = totals.micros + (pr.workItem?.otherSpend ?? 0n);
+    const covers = config.budgets.covers;
+    const own = covers === "total" ? investment.total.totalMicros : totals.micros;
+    const others =
+      covers === "total"
+        ? (pr.workItem?.otherInvestment ?? pr.workItem?.otherSpend ?? 0n)
+        : (pr.workItem?.otherSpend ?? 0n);
+    const spent = own + others;
     const percent = (ratio(spent, statement.budget.micros) ?? 0) * 100;
     budget = {
       budget: statement.budget,
+      covers,
+      ...(covers === "total"
+        ? { includes: investment.total.includes, unpriced: investment.total.unpriced }
+        : {}),
       spent,
       pullRequests: 1 + (pr.workItem?.otherPullRequests ?? 0),
       ...(statement.issue !== undefined ? { issue: statement.issue } : {}),
@@ -406,6 +480,12 @@ export function evaluatePullRequest(params: {
     statement.worth !== undefined && totals.micros > 0n
       ? ratio(statement.worth.micros, totals.micros)
       : undefined;
+  const valueToInvestment =
+    statement.worth !== undefined &&
+    statement.worth.currency === investment.total.currency &&
+    investment.total.totalMicros > 0n
+      ? ratio(statement.worth.micros, investment.total.totalMicros)
+      : undefined;
 
   const stray = pr.commits.flatMap((commit) => {
     const problem = findStrayCostTrailers({
@@ -415,7 +495,7 @@ export function evaluatePullRequest(params: {
     });
     return problem === undefined ? [] : [problem];
   });
-  const findings = collectFindings({ totals, commits, stray, value, budget, config });
+  const findings = collectFindings({ totals, commits, stray, value, budget, investment, config });
   let conclusion = worst(findings.map((f) => f.level));
   let downgradedDraft = false;
   if (pr.draft && config.drafts === "neutral" && conclusion === "failure") {
@@ -430,6 +510,8 @@ export function evaluatePullRequest(params: {
     value,
     ...(budget !== undefined ? { budget } : {}),
     ...(valueToCost !== undefined ? { valueToCost } : {}),
+    investment,
+    ...(valueToInvestment !== undefined ? { valueToInvestment } : {}),
     findings,
     draft: pr.draft,
     downgradedDraft,

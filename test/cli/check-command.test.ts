@@ -59,7 +59,7 @@ describe("cost-value check", () => {
     expect(run.code).toBe(0);
     // 4.20 + (12000×3 + 3400×15 + 180000×0.30)/1e6 = 4.20 + 0.141 = 4.341
     expect(run.stdout).toContain(
-      "cost/value: neutral — $4.34 agent spend · worth $8,000 (1,843×) · 1.4% of budget",
+      "cost/value: neutral — $4.34 invested + 30 min not priced · worth $8,000 (1,843×) · 1.4% of budget",
     );
     expect(run.stdout).toContain("4 commits in main..HEAD");
     expect(run.stdout).toContain("1 agent-assisted commit recorded no cost");
@@ -85,7 +85,7 @@ describe("cost-value check", () => {
     expect(text.stdout).not.toContain("| --- |");
     expect(text.stdout).toMatch(/\nValue\n─────\n/);
     expect(text.stdout).toMatch(
-      /\nWhy now {2,}Checkout fails for 2% of EU card payments\. {2}PR\n/,
+      /\nWhy now {2,}Checkout fails for 2% of EU card payments\. {2,}PR\n/,
     );
     expect(text.stdout).not.toContain("\u001b[");
 

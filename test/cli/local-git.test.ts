@@ -39,6 +39,9 @@ beforeAll(() => {
   vi.stubEnv("GIT_CONFIG_NOSYSTEM", "1");
   vi.stubEnv("GIT_CONFIG_GLOBAL", "/dev/null");
   vi.stubEnv("LC_ALL", "C");
+  // fixed dates: readCommits returns them (the engineering estimate reads commit times)
+  vi.stubEnv("GIT_AUTHOR_DATE", "2026-12-01T10:00:00+00:00");
+  vi.stubEnv("GIT_COMMITTER_DATE", "2026-12-01T10:05:00+00:00");
   repo = newRepo("repo", "main");
   git(repo, "commit", "-q", "--allow-empty", "-m", "base commit");
   git(repo, "checkout", "-q", "-b", "feature");
@@ -70,11 +73,15 @@ describe("readCommits", () => {
       {
         sha: shas[0],
         author: { name: "Ada Lovelace", email: "ada@example.com" },
+        authoredAt: "2026-12-01T10:00:00+00:00",
+        committedAt: "2026-12-01T10:05:00+00:00",
         message: "first\n\nbody line\n\nAgent-Cost: 1.20 USD\n",
       },
       {
         sha: shas[1],
         author: { name: "Grace Hopper", email: "grace@example.com" },
+        authoredAt: "2026-12-01T10:00:00+00:00",
+        committedAt: "2026-12-01T10:05:00+00:00",
         message: "second\n",
       },
     ]);

@@ -37,7 +37,7 @@ const bytes = (s: string) => Buffer.byteLength(s, "utf8");
 describe("renderCheckOutput", () => {
   it("titles the check with spend, worth, ratio and budget use", () => {
     const out = render({});
-    expect(out.title).toBe("$4.20 agent spend · worth $8,000 (1,905×) · 1.4% of budget");
+    expect(out.title).toBe("$4.20 invested · worth $8,000 (1,905×) · 1.4% of budget");
     expect(out.summary).toContain("**Cost and value are both recorded.**");
     expect(out.summary).toContain("| Worth | \\$8,000 | PR |");
     expect(out.summary).toContain("| Issue | #123 | PR |");
@@ -46,7 +46,7 @@ describe("renderCheckOutput", () => {
 
   it("titles a missing value statement and shows the section to paste as a code block", () => {
     const out = render({ body: "No value here." });
-    expect(out.title.startsWith("Value statement missing or incomplete · $4.20 agent spend")).toBe(
+    expect(out.title.startsWith("Value statement missing or incomplete · $4.20 invested")).toBe(
       true,
     );
     expect(out.summary).toContain("**This PR needs attention before it can pass.**");
@@ -55,14 +55,14 @@ describe("renderCheckOutput", () => {
 
   it("says when no agent spend was recorded", () => {
     const out = render({ commits: [commit("Plain change\n")] });
-    expect(out.title).toBe("No agent spend recorded · worth $8,000 · 0.0% of budget");
+    expect(out.title).toBe("No investment recorded · worth $8,000 · 0.0% of budget");
     expect(out.summary).toContain("these commits record no agent work");
   });
 
   it("marks over budget in the title", () => {
     const out = render({ commits: [commit("A\n\nAgent-Cost: 450 USD\n")] });
-    expect(out.title).toBe("$450.00 agent spend · worth $8,000 (18×) · 150% of budget (over)");
-    expect(out.summary).toContain("Agent spend is over budget (150% of it)");
+    expect(out.title).toBe("$450.00 invested · worth $8,000 (18×) · 150% of budget (over)");
+    expect(out.summary).toContain("Investment is over budget (150% of it; counted: agents)");
   });
 
   it("explains a skipped PR and how to have it evaluated", () => {
@@ -94,7 +94,7 @@ describe("renderCheckOutput", () => {
     for (const line of `${out.summary}\n${out.text}`.split("\n")) {
       if (!line.startsWith("| ")) continue;
       const cells = line.replace(/\\\|/g, "").split("|").length;
-      expect([5, 6, 8].includes(cells), line).toBe(true);
+      expect([5, 6, 7, 8].includes(cells), line).toBe(true);
     }
   });
 
@@ -154,7 +154,7 @@ describe("renderCheckOutput: unknown cost is never $0", () => {
     expect(out.text).toContain("| unknown |");
     expect(out.summary).toContain("| unnamed agent | unknown | 2 | 0 |");
     expect(out.summary).toContain(
-      "| Budget used | unknown (the cost of 2 commits is unknown; budget \\$300.00) |",
+      "| Budget used | unknown (the cost of 2 commits is unknown; budget \\$300.00); investment: no priced line |",
     );
     expect(out.summary).not.toContain("$0.00");
   });
@@ -170,9 +170,11 @@ describe("renderCheckOutput: unknown cost is never $0", () => {
       ],
     });
     expect(out.title).toBe(
-      "$4.20 agent spend · cost unknown for 2 commits · worth $8,000 (1,905×) · 1.4% of budget",
+      "$4.20 invested · agent cost unknown for 2 commits · worth $8,000 (1,905×) · 1.4% of budget",
     );
     expect(out.summary).toContain("| 2 of 5 |");
-    expect(out.summary).toContain("| Budget used | 1.4% (\\$4.20 + unknown of \\$300.00) |");
+    expect(out.summary).toContain(
+      "| Budget used | 1.4% (\\$4.20 + unknown of \\$300.00); investment: agents |",
+    );
   });
 });

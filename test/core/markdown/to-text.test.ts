@@ -61,12 +61,12 @@ describe("markdownToText", () => {
     expect(summary).not.toMatch(/\\[$~*_`|#]|\*\*|\u200b|&lt;|```/);
     expect(summary).toContain("This PR needs attention before it can pass.");
     expect(summary).toContain("Fix: ");
-    expect(summary).toContain("\nCost\n────\n");
+    expect(summary).toContain("\nAgent cost\n──────────\n");
     expect(summary).toMatch(/\n {4}## Value\n {4}Issue: #/); // the block to paste, as it is
     expect(summary).toMatch(/\n {8}cost {2}tokens {2}commits with cost\n─+ {2}─+/);
     expect(summary).toMatch(/\nTotal {2}\$4\.20 {7}— {13}1 of 1\n/);
     const coloured = markdownToText(output.summary, { color: true });
-    expect(coloured).toContain("\u001b[1;4mCost\u001b[22;24m");
+    expect(coloured).toContain("\u001b[1;4mAgent cost\u001b[22;24m");
     expect(coloured).toContain("\u001b[1mFix:\u001b[22m");
   });
 });
