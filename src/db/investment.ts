@@ -73,6 +73,21 @@ function toContext(row: ContextRow): InvestmentContext {
   };
 }
 
+/** The context of PR `number` of a repository, or undefined when the ledger has no such PR. */
+export async function readInvestmentContext(
+  db: Queryable,
+  repositoryId: number,
+  number: number,
+): Promise<InvestmentContext | undefined> {
+  const { rows } = await db.query<ContextRow>(
+    `SELECT ${CONTEXT_COLUMNS}
+     FROM pull_requests pr JOIN repositories r ON r.id = pr.repository_id
+     WHERE pr.repository_id = $1 AND pr.number = $2`,
+    [repositoryId, number],
+  );
+  return rows[0] !== undefined ? toContext(rows[0]) : undefined;
+}
+
 /**
  * Record a review submitted on PR `number` (kept when the repository is in the ledger; a repeated
  * delivery changes nothing). Returns the PR's context with the review in it, or undefined when the
@@ -99,13 +114,7 @@ export async function recordReview(
       review.submittedAt ?? null,
     ],
   );
-  const { rows } = await db.query<ContextRow>(
-    `SELECT ${CONTEXT_COLUMNS}
-     FROM pull_requests pr JOIN repositories r ON r.id = pr.repository_id
-     WHERE pr.repository_id = $1 AND pr.number = $2`,
-    [params.repositoryId, params.number],
-  );
-  return rows[0] !== undefined ? toContext(rows[0]) : undefined;
+  return readInvestmentContext(db, params.repositoryId, params.number);
 }
 
 /** A finished CI job, as billed (see core/investment/ci.ts). */

@@ -223,11 +223,18 @@ export async function forgetPullRequest(
   };
 }
 
+/** The work item's other PRs: their agent spend and their total investment (priced lines). */
+export interface WorkItemSpend {
+  otherSpend: bigint;
+  otherInvestment?: bigint;
+  otherPullRequests: number;
+}
+
 export interface EvaluationState {
   /** Our run on the PR as the ledger recorded it, and the commit it is on. */
   checkRun?: { id: string; headSha: string; outputSha256?: string };
   /** The work item's spend over its other PRs (when an issue was given). */
-  workItem?: { otherSpend: bigint; otherPullRequests: number };
+  workItem?: WorkItemSpend;
   /** CI minutes on the evaluated commits (`workflow_job` events), by runner type. */
   ci?: CiMinutes[];
   /** Reviews the ledger holds for the PR (the read's and those that arrived as events). */
@@ -243,12 +250,19 @@ export interface CiMinutes {
 
 const STATE = `
 SELECT pr.head_sha, pr.check_run_id::text AS check_run_id, pr.check_output_sha256,
-  w.micros::text AS work_item_micros, w.prs::text AS work_item_prs, ci.rows AS ci, rv.rows AS reviews
+  w.micros::text AS work_item_micros, w.prs::text AS work_item_prs,
+  w.investment::text AS work_item_investment, ci.rows AS ci, rv.rows AS reviews
 FROM (SELECT 1) AS one
 LEFT JOIN pull_requests pr
   ON pr.installation_id = $1 AND pr.repository_id = $2 AND pr.number = $3
 LEFT JOIN LATERAL (
-  SELECT COALESCE(sum(cost_micros), 0) AS micros, count(*) AS prs FROM pull_requests
+  SELECT COALESCE(sum(cost_micros), 0) AS micros, count(*) AS prs,
+    COALESCE(sum(COALESCE(
+      (SELECT sum(i.amount_micros) FROM pull_request_investment i
+       WHERE i.installation_id = o.installation_id AND i.repository_id = o.repository_id
+         AND i.number = o.number AND i.currency = o.currency),
+      o.cost_micros)), 0) AS investment
+  FROM pull_requests o
   WHERE installation_id = $1 AND lower(issue_owner) = lower($4) AND lower(issue_repo) = lower($5)
     AND issue_number = $6 AND NOT (repository_id = $2 AND number = $3)
 ) w ON $6::int IS NOT NULL
@@ -281,6 +295,7 @@ export async function readEvaluationState(
     check_output_sha256: string | null;
     work_item_micros: string | null;
     work_item_prs: string | null;
+    work_item_investment: string | null;
     ci: CiMinutes[] | null;
     reviews: { id: string; key: string; minutes: number | null }[] | null;
   }>(STATE, [
@@ -318,6 +333,7 @@ export async function readEvaluationState(
       ? {
           workItem: {
             otherSpend: BigInt(row.work_item_micros),
+            otherInvestment: BigInt(row.work_item_investment ?? "0"),
             otherPullRequests: Number(row.work_item_prs ?? "0"),
           },
         }

@@ -15,6 +15,7 @@ import { DEFAULT_QUEUE_SETTINGS, EvaluationQueue, type QueueSettings } from "./e
 import { EvaluationScheduler } from "./evaluation-scheduler.js";
 import { evaluationApiOf } from "./github-api.js";
 import { registerCheckSuiteHandlers } from "./handlers/check-suite.js";
+import { registerInvestmentEvents } from "./handlers/investment-events.js";
 import { registerCommands } from "./handlers/issue-comment.js";
 import { registerLedgerEvents } from "./handlers/ledger-events.js";
 import { registerPullRequestHandlers } from "./handlers/pull-request.js";
@@ -24,6 +25,7 @@ import { Lifecycle } from "./lifecycle.js";
 import { Metrics } from "./metrics.js";
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from "./resilience.js";
 import { DEFAULT_ROLLUP_TIMING, RollupScheduler, type RollupTiming } from "./rollup-scheduler.js";
+import type { RollupTarget } from "./rollups.js";
 
 export interface CostValueOptions {
   /** Our app id (APP_ID). Without it, check runs are matched by name only. */
@@ -119,6 +121,12 @@ export function createCostValueApp(options: CostValueOptions = {}): ApplicationF
       const deps = { database, now, ...appId };
       registerLedgerEvents(app, deps);
       registerCommands(app, deps);
+      registerInvestmentEvents(app, {
+        ...deps,
+        ...(rollups !== undefined
+          ? { scheduleRollup: (t: RollupTarget) => rollups.schedule(t) }
+          : {}),
+      });
     }
   };
 }

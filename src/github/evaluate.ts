@@ -39,6 +39,7 @@ import { checkOutputHash, publishEvaluation, publishFailureNotice } from "./publ
 import { readPullRequest } from "./read.js";
 import { resolvePullRequestValue } from "./resolve-value.js";
 import type { RestApi } from "./rest-api.js";
+import { mergeReviews, storedReviews } from "./reviews.js";
 import type { RollupAction } from "./rollups.js";
 import type { ConfigResolution, GraphqlFn, PullRequestSnapshot } from "./snapshot.js";
 
@@ -190,13 +191,20 @@ async function evaluateWithConfig(run: Run, config: Config): Promise<Published> 
       fetch: (fn) => clock.time("read", fn),
     },
   });
-  // 4: our run on the PR (and its output's hash), the work item's spend
+  // 4: our run on the PR (and its output's hash), the work item's spend, the PR's reviews and CI
   const state =
     ledger !== undefined
       ? await clock.time("ledger", () =>
-          readLedgerState(ledger, ledgerKey(ledger, snapshot), workItemOf(value, snapshot)),
+          readLedgerState(
+            ledger,
+            ledgerKey(ledger, snapshot),
+            workItemOf(value, snapshot),
+            snapshot.commits.map((c) => c.sha),
+          ),
         )
       : {};
+  const read = storedReviews(snapshot.reviews, config.investment["day-hours"]);
+  const reviews = mergeReviews(read.reviews, state.reviews ?? []);
   // 5: the verdict, from the statement resolved above, and its rendering
   const verdict = clock.timeSync("evaluate", () =>
     evaluatePullRequest({
@@ -211,9 +219,14 @@ async function evaluateWithConfig(run: Run, config: Config): Promise<Published> 
         draft: snapshot.draft,
         commits: snapshot.commits,
         linkedIssues,
+        ...(snapshot.changedLines !== undefined ? { changedLines: snapshot.changedLines } : {}),
+        reviews,
+        reviewProblems: read.problems,
+        ci: state.ci ?? [],
       },
       value,
       config,
+      now: evaluatedAt,
     }),
   );
   const output = clock.timeSync("render", () =>
@@ -254,6 +267,7 @@ async function evaluateWithConfig(run: Run, config: Config): Promise<Published> 
             checkRunId: published.checkRunId,
             checkOutputSha256: outputSha256,
             evaluatedAt,
+            reviews,
             rollups: ledger.rollups ?? {
               mode: "now",
               ...(settings.appId !== undefined ? { appId: settings.appId } : {}),

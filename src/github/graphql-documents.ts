@@ -20,7 +20,7 @@
 const COMMIT_FIELDS = `
   totalCount
   pageInfo { hasNextPage endCursor }
-  nodes { commit { oid message author { name email user { login } } } }`;
+  nodes { commit { oid message authoredDate committedDate author { name email user { login } } } }`;
 
 export const PULL_REQUEST_QUERY = `
 query CostValuePullRequest(
@@ -59,6 +59,11 @@ query CostValuePullRequest(
         nodes { number body state repository { name owner { login } } }
       }
       commits(first: 100) {${COMMIT_FIELDS}
+      }
+      additions
+      deletions
+      reviews(first: 100, states: [APPROVED, CHANGES_REQUESTED, COMMENTED, DISMISSED]) {
+        nodes { fullDatabaseId state submittedAt body author { login } }
       }
     }
     headCommit: object(oid: $headSha) {

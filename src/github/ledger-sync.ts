@@ -10,7 +10,12 @@ import { parseMilestoneBudget } from "../core/milestone.js";
 import type { TokenCounts } from "../core/tokens.js";
 import type { LinkedIssue, ValueOrigin, ValueResult } from "../core/value/resolve.js";
 import type { EvaluatedVerdict, Verdict } from "../core/verdict.js";
-import type { IssueKey, PullRequestRecord } from "../db/pull-requests.js";
+import type {
+  IssueKey,
+  PullRequestRecord,
+  StoredInvestmentLine,
+  StoredReview,
+} from "../db/pull-requests.js";
 import {
   type EvaluationState,
   forgetCheckOutput,
@@ -82,11 +87,50 @@ export function readLedgerState(
   scope: LedgerScope,
   key: PullRequestKey,
   workItem?: IssueKey,
+  /** The evaluated commits: their CI minutes (`workflow_job` events) are read too. */
+  commitShas?: readonly string[],
 ): Promise<EvaluationState> {
   return readEvaluationState(scope.pool, {
     ...key,
     ...(workItem !== undefined ? { workItem } : {}),
+    ...(commitShas !== undefined ? { commitShas } : {}),
   });
+}
+
+/**
+ * What the review and CI events re-price a PR's lines with (kept on the PR's row): the config's
+ * `investment` section, its currency, and where its rollups go.
+ */
+export interface StoredInvestmentSettings {
+  currency: string;
+  investment: Config["investment"];
+  rollups: { enabled: boolean; issue: number | null };
+}
+
+export function storedInvestmentSettings(config: Config): StoredInvestmentSettings {
+  return {
+    currency: config.currency,
+    investment: config.investment,
+    rollups: { enabled: config.rollups.enabled, issue: config.rollups.issue },
+  };
+}
+
+/** The lines the ledger keeps per PR (tools are a milestone's line, never a PR's). */
+export function storedLines(verdict: EvaluatedVerdict): StoredInvestmentLine[] {
+  return verdict.investment.lines.flatMap((line) =>
+    line.kind === "tools"
+      ? []
+      : [
+          {
+            kind: line.kind,
+            basis: line.basis,
+            ...(line.minutes !== undefined ? { minutes: line.minutes } : {}),
+            ...(line.amountMicros !== undefined ? { amountMicros: line.amountMicros } : {}),
+            currency: line.currency,
+            detail: line.detail,
+          },
+        ],
+  );
 }
 
 /** The run no longer shows the output whose hash the ledger keeps: forget the hash. */
@@ -102,6 +146,10 @@ export function toRecord(params: {
   currency: string;
   checkRunId: string;
   evaluatedAt: Date;
+  /** The reviews counted (the read's and the ledger's), kept for later review events. */
+  reviews?: readonly StoredReview[];
+  /** What later events re-price with (`storedInvestmentSettings`). */
+  investmentSettings?: StoredInvestmentSettings;
 }): PullRequestRecord {
   const { snapshot: s, verdict: v } = params;
   const statement = v.value.ok ? v.value.statement : v.value.partial;
@@ -158,6 +206,12 @@ export function toRecord(params: {
       agentWithoutCost: c.agentWithoutCost,
     })),
     linkedIssues: params.linkedIssues.map((i) => absolute(i.ref, s)),
+    investment: {
+      lines: storedLines(v),
+      ...(s.changedLines !== undefined ? { changedLines: s.changedLines } : {}),
+      settings: params.investmentSettings ?? null,
+      reviews: [...(params.reviews ?? [])],
+    },
   };
 }
 
@@ -187,6 +241,8 @@ export async function recordEvaluation(
     checkOutputSha256: string;
     evaluatedAt: Date;
     rollups: RollupRefresh;
+    /** The reviews counted in the verdict (kept for later review events). */
+    reviews?: readonly StoredReview[];
   },
 ): Promise<RollupAction[]> {
   const { snapshot, verdict, config } = params;
@@ -223,6 +279,8 @@ export async function recordEvaluation(
         currency: config.currency,
         checkRunId: params.checkRunId,
         evaluatedAt: params.evaluatedAt,
+        ...(params.reviews !== undefined ? { reviews: params.reviews } : {}),
+        investmentSettings: storedInvestmentSettings(config),
       }),
       {
         ...(milestone !== undefined

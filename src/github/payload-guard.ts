@@ -89,6 +89,39 @@ const issueCommentEvent = z.looseObject({
   }),
 });
 
+/** An id that may exceed 2^31 (reviews, jobs): a safe integer, or its digits. */
+const bigId = z.union([
+  z.number().int().positive().max(Number.MAX_SAFE_INTEGER),
+  z.string().regex(/^[0-9]{1,20}$/, "an id (digits)"),
+]);
+
+const pullRequestReviewEvent = z.looseObject({
+  action: z.string(),
+  installation,
+  repository,
+  pull_request: z.looseObject({ number: id, user: user.nullish() }),
+  review: z.looseObject({
+    id: bigId,
+    user: user.nullish(),
+    body: z.string().nullish(),
+    state: z.string().nullish(),
+    submitted_at: z.string().nullish(),
+  }),
+});
+
+const workflowJobEvent = z.looseObject({
+  action: z.string(),
+  installation,
+  repository: repository.extend({ private: z.boolean().nullish() }),
+  workflow_job: z.looseObject({
+    id: bigId,
+    head_sha: sha,
+    started_at: z.string().nullish(),
+    completed_at: z.string().nullish(),
+    labels: z.array(z.string()).max(1000).nullish(),
+  }),
+});
+
 const installationEvent = z.looseObject({ action: z.string(), installation });
 
 const installationRepositoriesEvent = z.looseObject({
@@ -104,6 +137,8 @@ const SCHEMAS: Readonly<Record<string, z.ZodType>> = {
   check_run: checkRunEvent,
   milestone: milestoneEvent,
   issue_comment: issueCommentEvent,
+  pull_request_review: pullRequestReviewEvent,
+  workflow_job: workflowJobEvent,
   installation: installationEvent,
   installation_repositories: installationRepositoriesEvent,
 };

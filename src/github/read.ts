@@ -3,6 +3,7 @@
  * of up to 100 commits), one more per further 100 commits (no 250-commit cap, unlike REST), one per
  * `_extends` hop of the config. Maps GitHub's shapes to plain snapshot data.
  */
+
 import type { CommitInput } from "../core/commit.js";
 import { type IssueRef, sameIssue } from "../core/issue-ref.js";
 import type { LinkedIssue } from "../core/value/resolve.js";
@@ -15,6 +16,7 @@ import {
   PULL_REQUEST_QUERY,
 } from "./graphql-documents.js";
 import { type GraphqlErrorEntry, queryAllowingMissing } from "./graphql-errors.js";
+import { countedReview } from "./reviews.js";
 import type { ExistingCheckRun, GraphqlFn, PullRequestSnapshot } from "./snapshot.js";
 
 interface Blob {
@@ -26,6 +28,8 @@ interface CommitNode {
   commit?: {
     oid?: string;
     message?: string;
+    authoredDate?: string | null;
+    committedDate?: string | null;
     author?: {
       name?: string | null;
       email?: string | null;
@@ -77,6 +81,19 @@ interface PullRequestData {
       labels?: { nodes?: ({ name?: string } | null)[] | null } | null;
       closingIssuesReferences?: { nodes?: (IssueNode | null)[] | null } | null;
       commits?: CommitConnection;
+      additions?: number | null;
+      deletions?: number | null;
+      reviews?: {
+        nodes?:
+          | ({
+              fullDatabaseId?: string | number | null;
+              state?: string;
+              submittedAt?: string | null;
+              body?: string | null;
+              author?: { login?: string } | null;
+            } | null)[]
+          | null;
+      } | null;
     } | null;
     headCommit?: {
       checkSuites?: {
@@ -142,6 +159,8 @@ function toCommit(node: CommitNode | null): CommitInput[] {
     {
       sha: c.oid,
       message: c.message ?? "",
+      ...(typeof c.authoredDate === "string" ? { authoredAt: c.authoredDate } : {}),
+      ...(typeof c.committedDate === "string" ? { committedAt: c.committedDate } : {}),
       author: {
         ...(typeof author.name === "string" ? { name: author.name } : {}),
         ...(typeof author.email === "string" ? { email: author.email } : {}),
@@ -365,6 +384,23 @@ export async function readPullRequest(
         }
       : {}),
     commits,
+    ...(typeof pr.additions === "number" && typeof pr.deletions === "number"
+      ? { changedLines: pr.additions + pr.deletions }
+      : {}),
+    reviews: (pr.reviews?.nodes ?? []).flatMap((r) => {
+      const review = countedReview({
+        id:
+          r?.fullDatabaseId === null || r?.fullDatabaseId === undefined
+            ? undefined
+            : String(r.fullDatabaseId),
+        login: r?.author?.login,
+        prAuthor: pr.author?.login ?? "ghost",
+        ...(typeof r?.state === "string" ? { state: r.state } : {}),
+        body: r?.body ?? "",
+        ...(typeof r?.submittedAt === "string" ? { submittedAt: r.submittedAt } : {}),
+      });
+      return review === undefined ? [] : [review];
+    }),
     linkedIssues,
     unavailableIssues,
     config: resolution,

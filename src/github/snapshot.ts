@@ -9,6 +9,7 @@ import type { IssueRef } from "../core/issue-ref.js";
 import type { LinkedIssue } from "../core/value/resolve.js";
 import type { GitHubId } from "./github-id.js";
 import type { GraphqlErrorEntry } from "./graphql-errors.js";
+import type { SubmittedReview } from "./reviews.js";
 
 /** `octokit.graphql`: a query document and its variables, resolving to the `data` object. */
 export type GraphqlFn = (query: string, variables?: Record<string, unknown>) => Promise<unknown>;
@@ -78,8 +79,12 @@ export interface PullRequestSnapshot {
   headSha: string;
   isCrossRepository: boolean;
   milestone?: MilestoneInfo;
-  /** All commits, oldest first, paged beyond 100 (no 250 cap). */
+  /** All commits, oldest first, paged beyond 100 (no 250 cap), with their dates. */
   commits: CommitInput[];
+  /** Lines added plus deleted (the review estimate); absent when GitHub did not say. */
+  changedLines?: number;
+  /** Submitted reviews that count (not the author's, not bots'), the first 100; no names. */
+  reviews: SubmittedReview[];
   /** Closing-keyword and sidebar links (`closingIssuesReferences`) plus the hinted issue when found. */
   linkedIssues: LinkedIssue[];
   /** Issues that were asked for but could not be read (not found, no access). */
