@@ -3,26 +3,24 @@
  * the time per call on a 100 KB one. Linear work gives about 10 (13 measured for `indexOf`: caches
  * make large inputs a little slower), quadratic work about 100 (260 measured); the tests require
  * under `LINEAR_RATIO`. Each side is timed over a loop of at least `minMs` (so timer resolution
- * does not matter) and the best of three trials is kept (so a busy machine does not either).
+ * does not matter) and the best of five interleaved trials is kept (so a busy machine does not
+ * either).
  */
 
 /** The most a 10× larger input may cost, as a multiple: linear is about 10, quadratic 100. */
 export const LINEAR_RATIO = 25;
 
+/** Time per call over a loop of at least `minMs`. */
 function perCallMs(run: () => void, minMs: number): number {
-  let best = Number.POSITIVE_INFINITY;
-  for (let trial = 0; trial < 3; trial++) {
-    let calls = 0;
-    const started = performance.now();
-    let elapsed = 0;
-    do {
-      run();
-      calls++;
-      elapsed = performance.now() - started;
-    } while (elapsed < minMs);
-    best = Math.min(best, elapsed / calls);
-  }
-  return best;
+  let calls = 0;
+  const started = performance.now();
+  let elapsed = 0;
+  do {
+    run();
+    calls++;
+    elapsed = performance.now() - started;
+  } while (elapsed < minMs);
+  return elapsed / calls;
 }
 
 /** How much slower `run` is on 1,000,000 characters than on 100,000 (about 10 when linear). */
@@ -34,7 +32,20 @@ export function growthRatio(
   const small = make(100_000);
   const large = make(1_000_000);
   run(small); // warm up
-  return perCallMs(() => run(large), minMs) / perCallMs(() => run(small), minMs);
+  // the best of five trials each, interleaved, so a busy moment of the machine hits both sides
+  let bestLarge = Number.POSITIVE_INFINITY;
+  let bestSmall = Number.POSITIVE_INFINITY;
+  for (let trial = 0; trial < 5; trial++) {
+    bestLarge = Math.min(
+      bestLarge,
+      perCallMs(() => run(large), minMs),
+    );
+    bestSmall = Math.min(
+      bestSmall,
+      perCallMs(() => run(small), minMs),
+    );
+  }
+  return bestLarge / bestSmall;
 }
 
 /** `unit` repeated to exactly `size` characters. */

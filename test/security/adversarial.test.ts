@@ -66,6 +66,7 @@ it("the corpus is deterministic and every parser gets its own shapes", () => {
       "command",
       "config",
       "cost",
+      "investment",
       "issue-ref",
       "markdown",
       "milestone",

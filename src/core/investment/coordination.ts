@@ -10,19 +10,16 @@
  * (`$`, `€`, `USD`…). Linear: one pass over the lines, the value at most a few characters.
  */
 
-import { MarkdownLines } from "../markdown/lines.js";
 import { type Money, parseMoney } from "../money.js";
 import type { Problem } from "../problem.js";
 import { quoteInput } from "../problem.js";
-import { parseFieldLine } from "../value/field-line.js";
-import { collapse, unwrap } from "../value/text.js";
+import { unwrap } from "../value/text.js";
 import { durationFix, parseDuration } from "./duration.js";
+import { findKeyLine } from "./key-line.js";
 import { type InvestmentLine, timeLine } from "./lines.js";
 import type { InvestmentSettings } from "./settings.js";
 
 export const COORDINATION_KEY = "Coordination";
-
-const KEY_WINDOW = 60;
 
 export type Coordination = { kind: "time"; minutes: number } | { kind: "money"; money: Money };
 
@@ -31,20 +28,6 @@ export interface CoordinationRead {
   /** 1-based line of the `Coordination:` line read. */
   line?: number;
   problems: Problem[];
-}
-
-function findCoordinationLine(text: string): { value: string; line: number } | undefined {
-  const doc = new MarkdownLines(text);
-  for (let i = 0; i < doc.count; i++) {
-    if (doc.isCode(i)) continue;
-    const head = doc.head(i, doc.indent(i) + KEY_WINDOW).toLowerCase();
-    if (!head.includes("coordination") || !head.includes(":")) continue;
-    const field = parseFieldLine(doc.text(i));
-    if (field !== undefined && collapse(field.keyText) === "coordination") {
-      return { value: field.value, line: i + 1 };
-    }
-  }
-  return undefined;
 }
 
 /** Whether a value reads as a duration rather than money: it starts with a digit or `~`. */
@@ -95,7 +78,7 @@ export function readCoordination(params: {
   dayHours: number;
 }): CoordinationRead {
   const text = typeof params.text === "string" ? params.text : "";
-  const found = text === "" ? undefined : findCoordinationLine(text);
+  const found = text === "" ? undefined : findKeyLine(text, "coordination", "coordination");
   if (found === undefined) return { problems: [] };
   const result = parseCoordinationValue(found.value, { dayHours: params.dayHours });
   if (result.ok) return { coordination: result.coordination, line: found.line, problems: [] };

@@ -14,36 +14,14 @@
  * line is the PR's review time, never anyone's.
  */
 
-import { MarkdownLines } from "../markdown/lines.js";
 import type { Problem } from "../problem.js";
 import { quoteInput } from "../problem.js";
-import { parseFieldLine } from "../value/field-line.js";
-import { collapse } from "../value/text.js";
 import { formatHours, MAX_DURATION_MINUTES, readDuration } from "./duration.js";
+import { findKeyLine } from "./key-line.js";
 import { type InvestmentLine, timeLine } from "./lines.js";
 import type { InvestmentSettings, ReviewSettings } from "./settings.js";
 
 export const REVIEW_TIME_KEY = "Review-Time";
-
-/** Characters of a line looked at for the key (the key and its colon come early). */
-const KEY_WINDOW = 60;
-
-/** The first `Review-Time:` line of a review body: its text and 1-based line, or undefined. */
-function findReviewTimeLine(
-  body: string,
-): { keyText: string; value: string; line: number } | undefined {
-  const doc = new MarkdownLines(body);
-  for (let i = 0; i < doc.count; i++) {
-    if (doc.isCode(i)) continue;
-    const head = doc.head(i, doc.indent(i) + KEY_WINDOW).toLowerCase();
-    if (!head.includes("review") || !head.includes(":")) continue;
-    const field = parseFieldLine(doc.text(i));
-    if (field !== undefined && collapse(field.keyText) === "review time") {
-      return { keyText: field.keyText, value: field.value, line: i + 1 };
-    }
-  }
-  return undefined;
-}
 
 /**
  * The time a review's body declares: minutes, nothing (no `Review-Time:` line), or a problem
@@ -55,7 +33,7 @@ export function readReviewTime(params: { body: string; where: string; dayHours: 
 } {
   const body = typeof params.body === "string" ? params.body : "";
   if (body === "") return {};
-  const found = findReviewTimeLine(body);
+  const found = findKeyLine(body, "review time", "review");
   if (found === undefined) return {};
   const result = readDuration({
     text: found.value,
