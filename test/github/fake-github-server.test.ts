@@ -6,7 +6,7 @@
  */
 import { Octokit } from "@octokit/core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { CONFIG_FILE_QUERY } from "../../src/github/graphql-documents.js";
+import { CONFIG_FILE_QUERY, ISSUE_QUERY } from "../../src/github/graphql-documents.js";
 import { type AppProcess, sendDelivery, startAppProcess } from "../helpers/app-process.js";
 import {
   commitsOf,
@@ -309,6 +309,42 @@ async function* pages(octokit: Octokit): AsyncGenerator<{ data: unknown }> {
     if (url !== undefined) url = `GET ${url}`;
   }
 }
+
+describe("one store per kind of record, read over REST and GraphQL alike", () => {
+  it("a run a test adds is listed over REST; an issue created over REST is read by GraphQL", async () => {
+    const github = new FakeGitHub({ ids: "small" }).addRepo("acme", "shop", {}, 77);
+    github.addRepo("acme", "web", {}, 78);
+    const sha = fakeSha();
+    github.addCheckRun(sha, { id: 55, name: "cost/value", status: "completed" });
+    github.addCheckRun(sha, { id: 56, name: "cost/value", appId: 2, status: "queued" });
+    const listed = await github.handle({
+      method: "GET",
+      path: `/repos/acme/shop/commits/${sha}/check-runs?check_name=cost/value&app_id=${APP_ID}`,
+    });
+    expect(listed.body).toMatchObject({
+      total_count: 1,
+      check_runs: [{ id: 55, status: "completed", app: { id: APP_ID } }],
+    });
+    const created = await github.handle({
+      method: "POST",
+      path: "/repos/acme/shop/issues",
+      body: { title: "Cost & value: Sprint 9", body: "the totals", labels: ["cost-value"] },
+    });
+    expect(created).toMatchObject({ status: 201, body: { number: 500 } });
+    const read = github.answer({
+      query: ISSUE_QUERY,
+      variables: { owner: "acme", repo: "shop", number: 500 },
+    });
+    expect(read.json).toEqual({
+      data: { repository: { issue: { number: 500, body: "the totals", state: "OPEN" } } },
+    });
+    // listed in its own repository, not in another of the installation's
+    const list = (repo: string) =>
+      github.handle({ method: "GET", path: `/repos/acme/${repo}/issues?labels=cost-value` });
+    expect(((await list("shop")).body as { number: number }[]).map((i) => i.number)).toEqual([500]);
+    expect((await list("web")).body).toEqual([]);
+  });
+});
 
 describe("REST ids as github.com's (ids: github), above 2^31 and beyond 2^53", () => {
   let server: FakeGitHubServer | undefined;

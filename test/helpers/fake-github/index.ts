@@ -22,7 +22,6 @@
 export { FakeGitHub, type RecordedRequest } from "./fake-github.js";
 export type { FaultOptions } from "./faults.js";
 export type { GraphqlAnswer } from "./graphql.js";
-export { GitHubGraphqlError } from "./graphql-support.js";
 export type { FakeGitHubServer } from "./http.js";
 export { type RestId, restId, serializeJson } from "./json.js";
 export {

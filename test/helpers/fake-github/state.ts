@@ -18,7 +18,7 @@ import {
 } from "./model.js";
 
 /** The app id the fake answers as when none is given (the tests' APP_ID, test/helpers/probot.ts). */
-export const DEFAULT_APP_ID = 1001;
+const DEFAULT_APP_ID = 1001;
 
 export interface FakeGitHubOptions {
   /** Default `github` (see IdStyle). */
@@ -43,7 +43,8 @@ export interface FakeGitHubOptions {
 const GITHUB_PULL_ID = 2_700_000_000;
 const GITHUB_ISSUE_ID = 3_100_000_000;
 
-const pullKey = (owner: string, repo: string, number: number): string =>
+/** `owner/repo#number` of a pull request or issue (lower-case owner and repo). */
+const numberKey = (owner: string, repo: string, number: number): string =>
   `${repoKey(owner, repo)}#${number}`;
 
 export class GitHubState {
@@ -127,7 +128,7 @@ export class GitHubState {
   /** Add (or replace) a pull request; its repository is added when missing. Returns it. */
   addPullRequest(pr: FakePullRequest): FakePullRequest {
     if (!this.repos.has(repoKey(pr.owner, pr.repo))) this.addRepo(pr.owner, pr.repo);
-    const k = pullKey(pr.owner, pr.repo, pr.number);
+    const k = numberKey(pr.owner, pr.repo, pr.number);
     if (!this.#pullIds.has(k)) {
       this.#pullIds.set(
         k,
@@ -139,22 +140,22 @@ export class GitHubState {
   }
 
   pull(owner: string, repo: string, number: number): FakePullRequest | undefined {
-    return this.pulls.get(pullKey(owner, repo, number));
+    return this.pulls.get(numberKey(owner, repo, number));
   }
 
   /** A pull request's database id (also its REST `id`). */
   databaseIdOf(pr: { owner: string; repo: string; number: number; databaseId?: number }): number {
-    return pr.databaseId ?? this.#pullIds.get(pullKey(pr.owner, pr.repo, pr.number)) ?? 0;
+    return pr.databaseId ?? this.#pullIds.get(numberKey(pr.owner, pr.repo, pr.number)) ?? 0;
   }
 
   /** Add (or replace) an issue. */
   addIssue(issue: FakeIssue): this {
-    const k = pullKey(issue.owner, issue.repo, issue.number);
+    const k = numberKey(issue.owner, issue.repo, issue.number);
     if (!this.#issueIds.has(k)) {
       const n = this.#issueIds.size + 1;
       this.#issueIds.set(k, this.ids === "github" ? GITHUB_ISSUE_ID + n : 3000 + n);
     }
-    const at = this.issues.findIndex((i) => pullKey(i.owner, i.repo, i.number) === k);
+    const at = this.issues.findIndex((i) => numberKey(i.owner, i.repo, i.number) === k);
     if (at >= 0) this.issues[at] = issue;
     else this.issues.push(issue);
     return this;
@@ -169,7 +170,7 @@ export class GitHubState {
   issueIdOf(
     issue: Pick<FakeIssue, "owner" | "repo" | "number" | "databaseId">,
   ): number | undefined {
-    return issue.databaseId ?? this.#issueIds.get(pullKey(issue.owner, issue.repo, issue.number));
+    return issue.databaseId ?? this.#issueIds.get(numberKey(issue.owner, issue.repo, issue.number));
   }
 
   /** An issue the app creates: the next free number from 500, labels, the app as its author. */
@@ -218,12 +219,12 @@ export class GitHubState {
     return this.checkRuns.filter((r) => r.head_sha === sha);
   }
 
-  /** Find a check run or comment by a path id: exact, as digits (beyond 2^53 it is no number). */
+  /** A check run by a path id: exact, as digits (beyond 2^53 the id is no JS number). */
   checkRunById(id: string | undefined): FakeCheckRun | undefined {
     return this.checkRuns.find((r) => String(r.id) === id);
   }
 
-  /** A comment on an issue or pull request: the next comment id, this app as its author. */
+  /** Add a comment on an issue or pull request; `id` defaults to the next comment id. */
   addComment(comment: Omit<FakeComment, "id" | "edits"> & { id?: RestId }): FakeComment {
     const stored: FakeComment = {
       ...comment,
