@@ -45,11 +45,7 @@ export class Faults {
     });
   }
 
-  /**
-   * GitHub's rate-limit answers. `primary`: 403, `x-ratelimit-remaining: 0` and a reset
-   * `resetSeconds` ahead. `secondary`: 403 with `retry-after` and GitHub's message (`status` 429
-   * works too).
-   */
+  /** GitHub's rate-limit answers (see `FakeGitHub.rateLimit`). */
   rateLimit(endpoint: Endpoint, kind: "primary" | "secondary", options: RateLimitOptions): void {
     const status = options.status ?? 403;
     const times = options.times ?? 1;

@@ -8,7 +8,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { serializeJson } from "./json.js";
-import type { Routable } from "./nock.js";
+import type { Routable } from "./routes.js";
 
 export interface FakeGitHubServer {
   /** `http://127.0.0.1:PORT` */

@@ -4,13 +4,7 @@
  */
 import nock from "nock";
 import { serializeJson } from "./json.js";
-import type { GitHubRequest, GitHubResponse } from "./routes.js";
-
-export interface Routable {
-  handle(request: GitHubRequest): Promise<GitHubResponse>;
-  /** Does a route answer this request (`all`: app-authenticated routes too)? */
-  answers(method: string, path: string, all: boolean): boolean;
-}
+import type { Routable } from "./routes.js";
 
 export interface InstallOptions {
   /**

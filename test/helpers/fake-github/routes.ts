@@ -39,6 +39,13 @@ export interface GitHubResponse {
   body?: unknown;
 }
 
+/** What a transport serves: the fake GitHub. */
+export interface Routable {
+  handle(request: GitHubRequest): Promise<GitHubResponse>;
+  /** Does a route answer this request (`all`: app-authenticated routes too)? */
+  answers(method: string, path: string, all: boolean): boolean;
+}
+
 export interface Route {
   method: string;
   pattern: RegExp;
