@@ -10,8 +10,7 @@
 import { pathToFileURL } from "node:url";
 import { markdownToText } from "../src/core/markdown/to-text.js";
 import { sendDelivery, startAppProcess } from "../test/helpers/app-process.js";
-import { commitsOf, FakeGitHub, type FakePullRequest } from "../test/helpers/fake-github.js";
-import { startFakeGitHubServer } from "../test/helpers/fake-github-server.js";
+import { commitsOf, FakeGitHub, type FakePullRequest } from "../test/helpers/fake-github/index.js";
 import { APP_ID } from "../test/helpers/probot.js";
 import { milestonePayload, pullRequestPayload } from "../test/helpers/webhook-payloads.js";
 
@@ -98,10 +97,10 @@ const indent = (text: string, by = "    "): string =>
 export async function runDemo(print: (line: string) => void = console.log): Promise<DemoResult> {
   const started = performance.now();
   const elapsed = () => ((performance.now() - started) / 1000).toFixed(1);
-  const fake = new FakeGitHub({ ids: "small" }).addRepo(OWNER, REPO, {}, REPO_ID);
+  const github = new FakeGitHub({ ids: "small" }).addRepo(OWNER, REPO, {}, REPO_ID);
   const prs: FakePullRequest[] = PULL_REQUESTS.map((p) => {
     const commits = commitsOf(p.commits.length, (i) => p.commits[i] ?? "");
-    return fake.addPullRequest({
+    return github.addPullRequest({
       owner: OWNER,
       repo: REPO,
       number: p.number,
@@ -112,17 +111,17 @@ export async function runDemo(print: (line: string) => void = console.log): Prom
       milestone: MILESTONE,
     });
   });
-  const github = await startFakeGitHubServer({ fake, appId: APP_ID });
-  print(`cost-value demo: a fake GitHub on ${github.url} (nothing leaves this machine)`);
+  const server = await github.serve();
+  print(`cost-value demo: a fake GitHub on ${server.url} (nothing leaves this machine)`);
   print("starting the app (src/server.ts, as `npm start` runs it) on a new PGlite directory …");
   const app = await startAppProcess({
-    github: github.url,
+    github: server.url,
     appId: APP_ID,
     readyPath: "/readyz",
     timeoutMs: 90_000,
     env: { LOG_LEVEL: "warn", NODE_ENV: "production" },
   }).catch(async (error: unknown) => {
-    await github.close();
+    await server.close();
     throw error;
   });
   let failure: unknown;
@@ -168,14 +167,14 @@ export async function runDemo(print: (line: string) => void = console.log): Prom
   }
   // SIGTERM, as Docker or systemd stop it: the app drains and closes the database
   const exit = await app.stop();
-  await github.close();
+  await server.close();
   if (failure !== undefined) throw failure;
   if (exit.code !== 0) {
     throw new Error(`the app exited with ${exit.code ?? exit.signal} on SIGTERM:\n${app.output()}`);
   }
 
   const checkRuns = PULL_REQUESTS.map((p) => {
-    const run = github.mock.checkRuns.filter((r) => r.writes[0]?.external_id === `pr:${p.number}`);
+    const run = github.checkRuns.filter((r) => r.writes[0]?.external_id === `pr:${p.number}`);
     const last = run.at(-1);
     return {
       number: p.number,
@@ -189,10 +188,8 @@ export async function runDemo(print: (line: string) => void = console.log): Prom
     print(`\n  ${OWNER}/${REPO}#${run.number}  ${run.conclusion}  — ${run.title}`);
     print(indent(markdownToText(run.summary, { color: false })));
   }
-  const rollup = github.mock.comments
-    .filter((c) => c.body.startsWith("<!-- cost-value:rollup"))
-    .at(-1);
-  const issue = github.mock.issues.find((i) => i.number === rollup?.issue_number);
+  const rollup = github.comments.filter((c) => c.body.startsWith("<!-- cost-value:rollup")).at(-1);
+  const issue = github.issues.find((i) => i.number === rollup?.issue_number);
   print(
     rollup !== undefined
       ? `\nthe milestone's rollup comment (on issue #${rollup.issue_number} "${issue?.title ?? ""}"):\n`

@@ -1,6 +1,6 @@
 /**
  * Figure 1: GitHub API calls per evaluation, counted at a fake GitHub HTTP server on 127.0.0.1
- * (test/helpers/fake-github-server.ts). The app runs in this process: a Probot instance with the
+ * (test/helpers/fake-github, over HTTP). The app runs in this process: a Probot instance with the
  * real app (`createCostValueApp` with its ledger), real app authentication (JWT → installation
  * token at the fake server) and an Octokit whose base URL is the fake server (GitHub Enterprise
  * style: REST at /api/v3, GraphQL at /api/graphql). Retries and throttling are off (nothing fails
@@ -17,13 +17,13 @@ import { Probot } from "probot";
 import { type Database, openDatabase } from "../../src/db/database.js";
 import { migrate } from "../../src/db/migrate.js";
 import { createCostValueApp } from "../../src/github/app.js";
-import type { FakeCommit, FakePullRequest } from "../../test/helpers/fake-github.js";
-import { FakeGitHub } from "../../test/helpers/fake-github.js";
 import {
+  type Endpoint,
+  type FakeCommit,
+  FakeGitHub,
   type FakeGitHubServer,
-  startFakeGitHubServer,
-} from "../../test/helpers/fake-github-server.js";
-import type { Endpoint, GitHubMock } from "../../test/helpers/github-mock.js";
+  type FakePullRequest,
+} from "../../test/helpers/fake-github/index.js";
 import { APP_ID, TestOctokit, throwawayPrivateKey } from "../../test/helpers/probot.js";
 import { checkRunPayload, pullRequestPayload } from "../../test/helpers/webhook-payloads.js";
 import type { BenchContext } from "./common.js";
@@ -78,13 +78,13 @@ interface Calls {
   rollupWrites: number;
 }
 
-function snapshot(mock: GitHubMock): Map<Endpoint, number> {
-  return new Map(mock.endpointCounts);
+function snapshot(github: FakeGitHub): Map<Endpoint, number> {
+  return new Map(github.endpointCounts);
 }
 
-function diff(mock: GitHubMock, before: Map<Endpoint, number>): Calls {
+function diff(github: FakeGitHub, before: Map<Endpoint, number>): Calls {
   const calls: Calls = { check: 0, checkReads: 0, checkWrites: 0, rollup: 0, rollupWrites: 0 };
-  for (const [endpoint, count] of mock.endpointCounts) {
+  for (const [endpoint, count] of github.endpointCounts) {
     const n = count - (before.get(endpoint) ?? 0);
     if (n === 0 || endpoint === "token") continue;
     const write = WRITE_ENDPOINTS.includes(endpoint);
@@ -121,14 +121,13 @@ async function openBenchDatabase(
 
 export async function run(ctx: BenchContext): Promise<void> {
   const sizes = ctx.quick ? [1, 100, 250] : [1, 100, 250, 1_000, 5_000];
-  const fake = new FakeGitHub().addRepo(OWNER, REPO, {}, REPO_ID);
-  fake.addIssue({ owner: OWNER, repo: REPO, number: 1, body: "Checkout fails for EU cards." });
+  const github = new FakeGitHub().addRepo(OWNER, REPO, {}, REPO_ID);
+  github.addIssue({ owner: OWNER, repo: REPO, number: 1, body: "Checkout fails for EU cards." });
   let server: FakeGitHubServer | undefined;
   const db = await openBenchDatabase(ctx);
   try {
     await migrate(db.database.pool);
-    server = await startFakeGitHubServer({ fake, appId: APP_ID });
-    const mock = server.mock;
+    server = await github.serve();
     const log = pino({ level: "silent" });
     const probot = new Probot({
       appId: APP_ID,
@@ -147,7 +146,7 @@ export async function run(ctx: BenchContext): Promise<void> {
     for (const [index, n] of sizes.entries()) {
       const number = 10 + index;
       const prCommits = commits(n);
-      const pr: FakePullRequest = fake.addPullRequest({
+      const pr: FakePullRequest = github.addPullRequest({
         owner: OWNER,
         repo: REPO,
         number,
@@ -165,25 +164,25 @@ export async function run(ctx: BenchContext): Promise<void> {
       });
       const where = { owner: OWNER, repo: REPO, repoId: REPO_ID, number, headSha: pr.headSha };
 
-      let before = snapshot(mock);
+      let before = snapshot(github);
       await receive("pull_request", pullRequestPayload("opened", { ...where, body: pr.body }));
-      const first = diff(mock, before);
-      const published = mock.checkRuns.filter((r) => r.head_sha === pr.headSha);
+      const first = diff(github, before);
+      const published = github.checkRuns.filter((r) => r.head_sha === pr.headSha);
       if (published.length !== 1)
         throw new Error(`expected one check run, found ${published.length}`);
 
       // the same head again, nothing changed (a label, a redelivery): the run shows it already
-      before = snapshot(mock);
+      before = snapshot(github);
       await receive("pull_request", pullRequestPayload("labeled", { ...where, body: pr.body }));
-      const unchanged = diff(mock, before);
+      const unchanged = diff(github, before);
 
-      before = snapshot(mock);
+      before = snapshot(github);
       await receive("check_run", checkRunPayload(where, APP_ID));
-      const same = diff(mock, before);
+      const same = diff(github, before);
 
       const old = pr.body;
       pr.body = body("$9,500");
-      before = snapshot(mock);
+      before = snapshot(github);
       await receive(
         "pull_request",
         pullRequestPayload(
@@ -192,7 +191,7 @@ export async function run(ctx: BenchContext): Promise<void> {
           { changes: { body: { from: old } } },
         ),
       );
-      const changed = diff(mock, before);
+      const changed = diff(github, before);
 
       const t = target(n);
       const rest = restCalls(n);
@@ -257,16 +256,16 @@ export async function run(ctx: BenchContext): Promise<void> {
         note: `the comment edited in place; ${r0.changed.rollup} rollup call(s) in all, beside the check's (pull_request.edited, Worth changed)`,
       });
     }
-    const tokens = [...mock.tokensIssued.values()].reduce((a, b) => a + b, 0);
+    const tokens = [...github.tokensIssued.values()].reduce((a, b) => a + b, 0);
     ctx.record({
       name: "installation token exchanges (whole run)",
       value: tokens,
       unit: "calls",
       note: `${deliveries} deliveries to 1 installation: one POST /app/installations/{id}/access_tokens per installation per hour (Probot caches the token 59 min), not per evaluation; ledger on ${db.kind}; all counted at the fake GitHub's HTTP server`,
     });
-    if (mock.unmatched.length > 0) {
+    if (github.unmatched.length > 0) {
       throw new Error(
-        `the app called endpoints the fake does not serve: ${mock.unmatched.map((r) => `${r.method} ${r.path}`).join(", ")}`,
+        `the app called endpoints the fake does not serve: ${github.unmatched.map((r) => `${r.method} ${r.path}`).join(", ")}`,
       );
     }
   } finally {

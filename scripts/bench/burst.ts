@@ -6,7 +6,7 @@
  * its durable queue and ledger on a fresh PostgreSQL database when one is reachable, else PGlite
  * in memory) in a Probot with `Octokit: CostValueOctokit` — GitHub's pacing on, the
  * production retry policy (15 s per attempt) — and real app authentication (a throwaway key)
- * against the fake GitHub over HTTP on 127.0.0.1 (test/helpers/fake-github-server.ts, no added
+ * against the fake GitHub over HTTP on 127.0.0.1 (test/helpers/fake-github, no added
  * latency). Deliveries go through `probot.receive` in this process, so the pacer's own figures can
  * be read. One delivery on another installation warms the process up first.
  *
@@ -23,11 +23,11 @@ import { Lifecycle } from "../../src/github/lifecycle.js";
 import { Metrics } from "../../src/github/metrics.js";
 import { CostValueOctokit } from "../../src/github/octokit.js";
 import { installationKey, pacerFor } from "../../src/github/pacing.js";
-import { commitsOf, FakeGitHub } from "../../test/helpers/fake-github.js";
 import {
+  commitsOf,
+  FakeGitHub,
   type FakeGitHubServer,
-  startFakeGitHubServer,
-} from "../../test/helpers/fake-github-server.js";
+} from "../../test/helpers/fake-github/index.js";
 import { APP_ID, throwawayPrivateKey } from "../../test/helpers/probot.js";
 import { pullRequestPayload } from "../../test/helpers/webhook-payloads.js";
 import type { BenchContext } from "./common.js";
@@ -69,8 +69,8 @@ async function burst(
   installation: number,
   milestone = false,
 ): Promise<BurstResult & { database: string }> {
-  const fake = new FakeGitHub();
-  let github: FakeGitHubServer | undefined;
+  const github = new FakeGitHub();
+  let server: FakeGitHubServer | undefined;
   const lifecycle = new Lifecycle();
   const database =
     ctx.databaseUrl !== undefined
@@ -88,8 +88,7 @@ async function burst(
     },
   });
   try {
-    github = await startFakeGitHubServer({ fake, appId: APP_ID });
-    const mock = github.mock;
+    server = await github.serve();
     const owner = `burst${n}`;
     const warmOwner = `warm${n}`;
     const heads: string[] = [];
@@ -97,12 +96,17 @@ async function burst(
       [owner, installation, n],
       [warmOwner, installation + 1, 1],
     ] as const) {
-      fake.addRepo(who, "shop", {}, id);
-      fake.addIssue({ owner: who, repo: "shop", number: 1, body: "Checkout fails for EU cards." });
+      github.addRepo(who, "shop", {}, id);
+      github.addIssue({
+        owner: who,
+        repo: "shop",
+        number: 1,
+        body: "Checkout fails for EU cards.",
+      });
       for (let i = 0; i < count; i++) {
         const commits = commitsOf(3, (c) => `Work ${c}\n\nAgent-Cost: 0.${c + 1}0 USD\n`);
         const headSha = commits.at(-1)?.sha ?? "";
-        fake.addPullRequest({
+        github.addPullRequest({
           owner: who,
           repo: "shop",
           number: 10 + i,
@@ -118,7 +122,7 @@ async function burst(
       }
     }
     const creates: number[] = [];
-    mock.onRequest = (r) => {
+    github.onRequest = (r) => {
       if (r.endpoint === "create" && r.credential.startsWith(`ghs_fake_${installation}_`)) {
         creates.push(performance.now());
       }
@@ -135,14 +139,14 @@ async function burst(
       appId: APP_ID,
       privateKey: throwawayPrivateKey(),
       secret: SECRET,
-      baseUrl: github.restUrl,
+      baseUrl: server.restUrl,
       Octokit: CostValueOctokit,
       log: pino({ level: "info" }, sink),
     });
     await probot.load(productionApp({ env, lifecycle, metrics: new Metrics() }));
     let deliveries = 0;
     const opened = (who: string, id: number, number: number) => {
-      const headSha = fake.pulls.get(`${who}/shop#${number}`)?.headSha ?? "";
+      const headSha = github.pulls.get(`${who}/shop#${number}`)?.headSha ?? "";
       const payload = pullRequestPayload(
         "opened",
         { owner: who, repo: "shop", repoId: id, number, headSha, body: BODY },
@@ -156,7 +160,7 @@ async function burst(
     };
 
     await opened(warmOwner, installation + 1, 10);
-    mock.reset();
+    github.reset();
 
     const started = performance.now();
     const settled = await Promise.allSettled(
@@ -170,20 +174,20 @@ async function burst(
       const spend = `**Spend \\$${(0.6 * n).toFixed(2)}**`;
       const until = Date.now() + 120_000;
       while (Date.now() < until) {
-        if (mock.comments.some((c) => c.body.includes(spend))) {
+        if (github.comments.some((c) => c.body.includes(spend))) {
           finalRollupSeconds = (performance.now() - last) / 1000;
           break;
         }
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
     }
-    const count = mock.count();
-    const runs = mock.checkRuns.filter((r) => heads.includes(r.head_sha));
+    const count = github.count();
+    const runs = github.checkRuns.filter((r) => heads.includes(r.head_sha));
     const stats = pacerFor(installationKey(installation)).stats;
-    const rollupComments = mock.requests.filter(
+    const rollupComments = github.requests.filter(
       (r) => r.method !== "GET" && /\/issues\/(\d+\/)?comments/.test(r.path),
     ).length;
-    const rollupIssues = mock.requests.filter(
+    const rollupIssues = github.requests.filter(
       (r) => r.method === "POST" && /\/issues$/.test(r.path),
     ).length;
     const result = {
@@ -197,7 +201,7 @@ async function burst(
       handledSeconds,
       writes: count.writes - rollupComments - rollupIssues,
       reads: count.reads,
-      queries: mock.endpointCounts.get("graphql") ?? 0,
+      queries: github.endpointCounts.get("graphql") ?? 0,
       completed: new Set(runs.filter((r) => r.status === "completed").map((r) => r.head_sha)).size,
       errors,
       failedDeliveries: settled.filter((s) => s.status === "rejected").length,
@@ -214,7 +218,7 @@ async function burst(
     return result;
   } finally {
     await lifecycle.shutdown(10_000);
-    await github?.close();
+    await server?.close();
     await database?.drop();
   }
 }

@@ -10,11 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type AppProcess, sendDelivery, startAppProcess } from "../../test/helpers/app-process.js";
 import { readCorpus } from "../../test/helpers/corpus.js";
-import { FakeGitHub, type FakePullRequest } from "../../test/helpers/fake-github.js";
-import {
-  type FakeGitHubServer,
-  startFakeGitHubServer,
-} from "../../test/helpers/fake-github-server.js";
+import { FakeGitHub, type FakePullRequest } from "../../test/helpers/fake-github/index.js";
 import { APP_ID } from "../../test/helpers/probot.js";
 import { pullRequestPayload } from "../../test/helpers/webhook-payloads.js";
 import type { BenchContext } from "./common.js";
@@ -92,15 +88,14 @@ class Deliverer {
   readonly #prs: FakePullRequest[] = [];
 
   constructor(
-    readonly fake: FakeGitHub,
-    readonly github: FakeGitHubServer,
+    readonly github: FakeGitHub,
     readonly app: AppProcess,
     corpus: readonly string[],
   ) {
     for (let i = 0; i < SMALL_PRS; i++) {
       const commits = makeCommits(SMALL_PR_COMMITS, corpus);
       this.#prs.push(
-        fake.addPullRequest({
+        github.addPullRequest({
           owner: OWNER,
           repo: REPO,
           number: 100 + i,
@@ -157,10 +152,9 @@ class Deliverer {
 
   /** Keep the fake's records small: this process's memory is not what is measured. */
   #forget(): void {
-    this.github.mock.requests.length = 0;
-    this.github.mock.appRequests.length = 0;
-    this.fake.requests.length = 0;
-    for (const run of this.github.mock.checkRuns) {
+    this.github.requests.length = 0;
+    this.github.appRequests.length = 0;
+    for (const run of this.github.checkRuns) {
       run.writes.length = 0;
       delete run.output;
     }
@@ -182,14 +176,14 @@ async function measure(
   const checkpoints = quick ? 2 : 9;
   const settleMs = quick ? 500 : 2_000;
 
-  const fake = new FakeGitHub();
-  fake.addRepo(OWNER, REPO, {}, REPO_ID);
-  fake.addIssue({ owner: OWNER, repo: REPO, number: 1, body: "The linked issue." });
-  const github = await startFakeGitHubServer({ fake, appId: APP_ID });
+  const github = new FakeGitHub();
+  github.addRepo(OWNER, REPO, {}, REPO_ID);
+  github.addIssue({ owner: OWNER, repo: REPO, number: 1, body: "The linked issue." });
+  const server = await github.serve();
   let app: AppProcess | undefined;
   try {
     app = await startAppProcess({
-      github: github.url,
+      github: server.url,
       entry: "dist/server.js",
       appId: APP_ID,
       env: { NODE_ENV: "production", NODE_OPTIONS: `--require ${preload}`, ...env },
@@ -206,9 +200,9 @@ async function measure(
     });
 
     // one big PR: the peak while it is read (50 GraphQL pages), evaluated, rendered, recorded
-    const deliverer = new Deliverer(fake, github, app, corpus);
+    const deliverer = new Deliverer(github, app, corpus);
     const commits = makeCommits(bigCommits, corpus);
-    const big = fake.addPullRequest({
+    const big = github.addPullRequest({
       owner: OWNER,
       repo: REPO,
       number: 1,
@@ -221,9 +215,7 @@ async function measure(
     const start = performance.now();
     const status = await deliverer.push(big);
     // after 9 s Probot answers 202 and carries on: wait for the check run itself
-    while (
-      !github.mock.checkRuns.some((r) => r.head_sha === big.headSha && r.status === "completed")
-    ) {
+    while (!github.checkRuns.some((r) => r.head_sha === big.headSha && r.status === "completed")) {
       if (performance.now() - start > 300_000)
         throw new Error(`${label}: the big PR was not evaluated`);
       await new Promise((r) => setTimeout(r, 50));
@@ -302,7 +294,7 @@ async function measure(
     );
   } finally {
     await app?.stop();
-    await github.close();
+    await server.close();
   }
 }
 

@@ -1,8 +1,8 @@
 /**
  * Figure 2: evaluation overhead, the time inside the app per delivery, in-process (no sockets):
  * a Probot instance with the real app on a fresh PostgreSQL database, deliveries through
- * `probot.receive()`, and an Octokit whose `fetch` is answered from memory (GraphQL by
- * FakeGitHub, check runs by a map). The fake's own time is measured and taken out, so what is
+ * `probot.receive()`, and an Octokit whose `fetch` is answered from memory (the fake GitHub's
+ * `handle`: GraphQL and check runs). The fake's own time is measured and taken out, so what is
  * left is the app's: Probot's dispatch, the read (request building, response parsing, snapshot),
  * the core (trailer parsing, pricing, verdict), rendering, the check-run write, the ledger (SQL
  * round trips to a real PostgreSQL). Each delivery is a `pull_request.synchronize` with a new head
@@ -21,10 +21,12 @@ import type { EvaluationOutcome } from "../../src/github/evaluate.js";
 import type { EvaluationTimings } from "../../src/github/evaluation-meters.js";
 import { readCorpus } from "../../test/helpers/corpus.js";
 import {
+  type Endpoint,
   type FakeCommit,
   FakeGitHub,
   type FakePullRequest,
-} from "../../test/helpers/fake-github.js";
+  serializeJson,
+} from "../../test/helpers/fake-github/index.js";
 import { APP_ID, TestOctokit } from "../../test/helpers/probot.js";
 import { pullRequestPayload } from "../../test/helpers/webhook-payloads.js";
 import { type BenchContext, median, percentile, time } from "./common.js";
@@ -74,21 +76,23 @@ export function makeCommits(n: number, corpus: readonly string[]): FakeCommit[] 
   }));
 }
 
-/**
- * GitHub in memory, behind Octokit's `fetch`: GraphQL from FakeGitHub, check runs (create,
- * update, list) from a map. Anything else throws, so an unexpected call is noticed. The time
- * spent here is the fake's, not the app's: it is summed per phase it belongs to. The fake
- * executes each document with graphql-js (milliseconds and megabytes for 100 commits), so the
- * read of the next delivery is answered ahead of time (`prepare`, outside the measured window):
- * otherwise the garbage the fake leaves would be collected, and counted, in the app's time.
- * Check-run ids are github.com's (above 2^31).
- */
 /** A request body as canonical JSON (variables in key order). */
 function canonical(body: { query: string; variables?: Record<string, unknown> }): string {
   const variables = Object.entries(body.variables ?? {}).sort(([a], [b]) => (a < b ? -1 : 1));
   return JSON.stringify([body.query, variables]);
 }
 
+/** What an evaluation of a PR without a milestone asks of GitHub: anything else is a surprise. */
+const EXPECTED: ReadonlySet<Endpoint> = new Set(["graphql", "create", "update", "list"]);
+
+/**
+ * GitHub in memory, behind Octokit's `fetch`: the fake GitHub's `handle` (GraphQL, check runs).
+ * Anything else throws, so an unexpected call is noticed. The time spent here is the fake's, not
+ * the app's: it is summed per phase it belongs to. The fake executes each document with graphql-js
+ * (milliseconds and megabytes for 100 commits), so the read of the next delivery is answered ahead
+ * of time (`prepare`, outside the measured window): otherwise the garbage the fake leaves would be
+ * collected, and counted, in the app's time. Check-run ids are github.com's (above 2^31).
+ */
 class InMemoryGitHub {
   readonly fake = new FakeGitHub();
   /** The fake's own milliseconds: reads (GraphQL, list) and writes (create, update). */
@@ -97,10 +101,16 @@ class InMemoryGitHub {
   requests = 0;
   /** Answers prepared ahead of time, by request body (canonical JSON). */
   prepared = 0;
-  #nextRun = 30_000_000_001;
-  readonly #runs = new Map<number, { sha: string; name: string }>();
   readonly #answers = new Map<string, string>();
   #lastRead: { query: string; variables: Record<string, unknown> } | undefined;
+
+  constructor() {
+    this.fake.onRequest = (r) => {
+      if (!EXPECTED.has(r.endpoint)) {
+        throw new Error(`InMemoryGitHub: unexpected ${r.method} ${r.path}`);
+      }
+    };
+  }
 
   /** Answer the PR read of the next delivery now: the last read's variables with `headSha`. */
   prepare(headSha: string): void {
@@ -114,66 +124,31 @@ class InMemoryGitHub {
     this.requests++;
     const url = new URL(typeof input === "string" || input instanceof URL ? input : input.url);
     const method = (init?.method ?? "GET").toUpperCase();
-    const path = url.pathname;
-    let answer: { status: number; json: unknown };
-    let write = false;
-    if (method === "POST" && path === "/graphql") {
-      const body = JSON.parse(String(init?.body)) as {
-        query: string;
-        variables: Record<string, unknown>;
-      };
-      const key = canonical(body);
+    const body: unknown = init?.body ? JSON.parse(String(init.body)) : undefined;
+    const headers = { "content-type": "application/json; charset=utf-8" };
+    if (method === "POST" && url.pathname === "/graphql") {
+      const read = body as { query: string; variables: Record<string, unknown> };
+      const key = canonical(read);
       const ready = this.#answers.get(key);
-      if (/query CostValuePullRequest\b/.test(body.query)) this.#lastRead = body;
+      if (/query CostValuePullRequest\b/.test(read.query)) this.#lastRead = read;
       if (ready !== undefined) {
         this.#answers.delete(key);
         this.prepared++;
-        const response = new Response(ready, {
-          status: 200,
-          headers: { "content-type": "application/json; charset=utf-8" },
-        });
+        const response = new Response(ready, { status: 200, headers });
         this.readMs += performance.now() - start;
         return response;
       }
-      answer = this.fake.answer(body);
-    } else if (method === "POST" && /^\/repos\/[^/]+\/[^/]+\/check-runs$/.test(path)) {
-      write = true;
-      const body = JSON.parse(String(init?.body)) as { head_sha: string; name: string };
-      const id = this.#nextRun++;
-      this.#runs.set(id, { sha: body.head_sha, name: body.name });
-      this.fake.addCheckRun(body.head_sha, {
-        id,
-        name: body.name,
-        appId: APP_ID,
-        status: "completed",
-      });
-      answer = { status: 201, json: { id, head_sha: body.head_sha, name: body.name } };
-    } else if (method === "PATCH" && /^\/repos\/[^/]+\/[^/]+\/check-runs\/\d+$/.test(path)) {
-      write = true;
-      answer = { status: 200, json: { id: Number(path.split("/").pop()), status: "completed" } };
-    } else if (method === "GET" && /^\/repos\/[^/]+\/[^/]+\/commits\/\w+\/check-runs$/.test(path)) {
-      const sha = path.split("/")[5];
-      const runs = [...this.#runs].filter(([, r]) => r.sha === sha);
-      answer = {
-        status: 200,
-        json: {
-          total_count: runs.length,
-          check_runs: runs.map(([id, r]) => ({
-            id,
-            name: r.name,
-            status: "completed",
-            app: { id: APP_ID },
-          })),
-        },
-      };
-    } else {
-      throw new Error(`InMemoryGitHub: unexpected ${method} ${path}`);
     }
-    const response = new Response(JSON.stringify(answer.json), {
+    const unmatched = this.fake.unmatched.length;
+    const answer = await this.fake.handle({ method, path: `${url.pathname}${url.search}`, body });
+    if (this.fake.unmatched.length > unmatched) {
+      throw new Error(`InMemoryGitHub: unexpected ${method} ${url.pathname}`);
+    }
+    const response = new Response(answer.body === undefined ? "" : serializeJson(answer.body), {
       status: answer.status,
-      headers: { "content-type": "application/json; charset=utf-8" },
+      headers: { ...headers, ...answer.headers },
     });
-    if (write) this.writeMs += performance.now() - start;
+    if (method !== "GET" && url.pathname !== "/graphql") this.writeMs += performance.now() - start;
     else this.readMs += performance.now() - start;
     return response;
   };

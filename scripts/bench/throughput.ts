@@ -4,7 +4,7 @@
  * runs src/server.ts with tsx instead), with
  * NODE_ENV=production, its durable queue and ledger on a fresh PostgreSQL database (dropped at the
  * end), real app authentication — against the fake GitHub on 127.0.0.1
- * (test/helpers/fake-github-server.ts, no added latency).
+ * (test/helpers/fake-github, no added latency).
  *
  * Each delivery is a `pull_request.synchronize` with a new head commit (one GraphQL read, one
  * check-run create, the ledger's writes), round-robin over many installations (one repository and
@@ -24,11 +24,11 @@ import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { type AppProcess, sendDelivery, startAppProcess } from "../../test/helpers/app-process.js";
-import { FakeGitHub, type FakePullRequest } from "../../test/helpers/fake-github.js";
 import {
+  FakeGitHub,
   type FakeGitHubServer,
-  startFakeGitHubServer,
-} from "../../test/helpers/fake-github-server.js";
+  type FakePullRequest,
+} from "../../test/helpers/fake-github/index.js";
 import { APP_ID } from "../../test/helpers/probot.js";
 import { pullRequestPayload } from "../../test/helpers/webhook-payloads.js";
 import { type BenchContext, median, percentile } from "./common.js";
@@ -176,20 +176,20 @@ export async function run(ctx: BenchContext): Promise<void> {
   const entry = ctx.quick ? "src/server.ts" : "dist/server.js";
   const runs = ctx.quick ? "node --import tsx src/server.ts" : "node dist/server.js";
 
-  const fake = new FakeGitHub();
+  const github = new FakeGitHub();
   const targets: Target[] = [];
   for (let i = 0; i < settings.installations; i++) {
     const owner = `org${i}`;
     const repoId = 10_000 + i;
-    fake.addRepo(owner, "shop", {}, repoId);
-    fake.addIssue({ owner, repo: "shop", number: 1, body: "Checkout fails for EU cards." });
+    github.addRepo(owner, "shop", {}, repoId);
+    github.addIssue({ owner, repo: "shop", number: 1, body: "Checkout fails for EU cards." });
     for (let n = 1; n <= PRS_PER_INSTALLATION; n++) {
       const commits = Array.from({ length: 5 }, (_, c) => ({
         sha: sha(),
         message: `Work ${c}\n\nAgent-Cost: 0.${c + 1}0 USD\n`,
         author: { name: "Dev", email: "dev@example.com", login: "dev" },
       }));
-      const pr = fake.addPullRequest({
+      const pr = github.addPullRequest({
         owner,
         repo: "shop",
         number: 10 + n,
@@ -235,26 +235,25 @@ export async function run(ctx: BenchContext): Promise<void> {
   };
 
   const database = await freshPostgresDatabase(ctx.databaseUrl, `cv_bench_${process.pid}`);
-  let github: FakeGitHubServer | undefined;
+  let server: FakeGitHubServer | undefined;
   let app: AppProcess | undefined;
   try {
-    github = await startFakeGitHubServer({ fake, appId: APP_ID });
-    const mock = github.mock;
+    server = await github.serve();
     // when each check run reaches GitHub, and which installation wrote it
     const creates: { at: number; credential: string }[] = [];
-    mock.onRequest = (r) => {
+    github.onRequest = (r) => {
       if (r.endpoint === "create")
         creates.push({ at: performance.now(), credential: r.credential });
     };
     app = await startAppProcess({
       entry,
-      github: github.url,
+      github: server.url,
       appId: APP_ID,
       secret: SECRET,
       outputLimit: 64 * 1024,
       env: { NODE_ENV: "production", DATABASE_URL: database.url, WEBHOOK_SECRET: SECRET },
     });
-    const runsSoFar = () => mock.checkRuns.length;
+    const runsSoFar = () => github.checkRuns.length;
 
     ctx.log(`app pid ${app.pid}: warm-up (a delivery per PR: token exchanges, JIT)`);
     let base0 = runsSoFar();
@@ -266,7 +265,7 @@ export async function run(ctx: BenchContext): Promise<void> {
       make: push,
       done: () => runsSoFar() - base0,
     });
-    const warmedTokens = [...mock.tokensIssued.keys()].length;
+    const warmedTokens = [...github.tokensIssued.keys()].length;
     ctx.log(
       `warm-up: ${warm.completed}/${settings.installations} evaluations in ${warm.seconds.toFixed(1)} s, ${warmedTokens}/${settings.installations} installation tokens`,
     );
@@ -292,7 +291,7 @@ export async function run(ctx: BenchContext): Promise<void> {
     });
 
     base0 = runsSoFar();
-    const tokensBefore = [...mock.tokensIssued.values()].reduce((a, b) => a + b, 0);
+    const tokensBefore = [...github.tokensIssued.values()].reduce((a, b) => a + b, 0);
     const createsFrom = creates.length;
     const work = await runPhase(app, ticks, {
       windowMs: settings.windowMs,
@@ -306,7 +305,8 @@ export async function run(ctx: BenchContext): Promise<void> {
       0,
       work.cpuMsPerDelivery - (idleMsPerSecond * work.seconds) / Math.max(1, work.completed),
     );
-    const tokensDuring = [...mock.tokensIssued.values()].reduce((a, b) => a + b, 0) - tokensBefore;
+    const tokensDuring =
+      [...github.tokensIssued.values()].reduce((a, b) => a + b, 0) - tokensBefore;
     const windowCreates = creates.slice(createsFrom);
     const gaps = windowCreates.slice(1).map((c, i) => c.at - (windowCreates[i]?.at ?? c.at));
     const writers = new Set(windowCreates.map((c) => c.credential)).size;
@@ -379,7 +379,7 @@ export async function run(ctx: BenchContext): Promise<void> {
     }
   } finally {
     await app?.stop();
-    await github?.close();
+    await server?.close();
     await database.drop();
   }
 }

@@ -1,8 +1,8 @@
 /**
  * `cost-value reconcile`: every open PR of every installation evaluated again from GitHub, with
  * the app's real JWT → installation-token auth (a throwaway RSA key), GitHub's listings served
- * per installation token, GraphQL by a FakeGitHub and check runs, issues and comments by the
- * GitHubMock. Runs on PGlite, or on PostgreSQL when DATABASE_URL is set.
+ * per installation token by nock, GraphQL, check runs, issues and comments by the fake GitHub.
+ * Runs on PGlite, or on PostgreSQL when DATABASE_URL is set.
  */
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -21,8 +21,7 @@ import { readRollup } from "../../src/db/rollup-read.js";
 import { appCredentialsFromEnv, createAppClients } from "../../src/github/app-client.js";
 import { captureIo, runCliCaptured } from "../helpers/cli.js";
 import { openTestDatabase, type TestDatabase, usingPostgres } from "../helpers/database.js";
-import { commitsOf, FakeGitHub, type FakePullRequest } from "../helpers/fake-github.js";
-import { GitHubMock } from "../helpers/github-mock.js";
+import { commitsOf, FakeGitHub, type FakePullRequest } from "../helpers/fake-github/index.js";
 import {
   APP_ID,
   instantRetries,
@@ -92,12 +91,14 @@ function pullRequests(): FakePullRequest[] {
   ];
 }
 
-function buildFake(prs: readonly FakePullRequest[]): FakeGitHub {
-  const fake = new FakeGitHub();
-  for (const i of INSTALLATIONS) for (const r of i.repos) fake.addRepo(r.owner, r.name, {}, r.id);
-  for (const p of prs) fake.addPullRequest(structuredClone(p));
-  fake.addIssue({ owner: "acme", repo: "shop", number: 123, body: "The bug" });
-  return fake;
+function buildGitHub(prs: readonly FakePullRequest[]): FakeGitHub {
+  const github = new FakeGitHub();
+  for (const i of INSTALLATIONS) {
+    for (const r of i.repos) github.addRepo(r.owner, r.name, {}, r.id);
+  }
+  for (const p of prs) github.addPullRequest(structuredClone(p));
+  github.addIssue({ owner: "acme", repo: "shop", number: 123, body: "The bug" });
+  return github;
 }
 
 interface Seen {
@@ -108,9 +109,9 @@ interface Seen {
 /**
  * The app-level endpoints (JWT) and the installation listings (per installation token), one item
  * a page for installations and two for pull requests so paging is exercised. Registered before
- * the GitHubMock, so these answer first.
+ * the fake GitHub, so these answer first.
  */
-function serveApp(fake: FakeGitHub, seen: Seen, options: { failPulls?: string } = {}): void {
+function serveApp(github: FakeGitHub, seen: Seen, options: { failPulls?: string } = {}): void {
   const scope = nock(API).persist();
   const tokenOf = (auth: unknown): number | undefined => {
     const m = /^token ghs_inst_(\d+)$/.exec(String(auth));
@@ -212,7 +213,7 @@ function serveApp(fake: FakeGitHub, seen: Seen, options: { failPulls?: string } 
         return [403, { message: "Resource not accessible by integration" }];
       expect(url.searchParams.get("state")).toBe("open");
       seen.listings.push(`pulls:${owner}/${name}`);
-      const open = [...fake.pulls.values()]
+      const open = [...github.pulls.values()]
         .filter((p) => p.owner === owner && p.repo === name && (p.state ?? "OPEN") === "OPEN")
         .sort((a, b) => b.number - a.number)
         .map((p) => ({ number: p.number, state: "open", body: p.body, head: { sha: p.headSha } }));
@@ -222,8 +223,7 @@ function serveApp(fake: FakeGitHub, seen: Seen, options: { failPulls?: string } 
 
 let privateKey: string;
 let db: TestDatabase;
-let fake: FakeGitHub;
-let github: GitHubMock;
+let github: FakeGitHub;
 let seen: Seen;
 let prs: FakePullRequest[];
 
@@ -238,10 +238,9 @@ afterAll(async () => {
 
 function setUp(options: { failPulls?: string } = {}): void {
   nock.cleanAll();
-  fake = buildFake(prs);
+  github = buildGitHub(prs);
   seen = { tokens: [], listings: [] };
-  serveApp(fake, seen, options);
-  github = new GitHubMock(fake, APP_ID);
+  serveApp(github, seen, options);
   github.install();
 }
 
@@ -283,8 +282,10 @@ async function reconcileText(options: ReconcileOptions = {}) {
 }
 
 const runsOn = (sha: string) => github.checkRuns.filter((r) => r.head_sha === sha);
+/** The issues the app created (beside the one the fixture has). */
+const rollupIssues = () => github.issues.filter((i) => i.appId === APP_ID);
 const headOf = (owner: string, repo: string, number: number): string =>
-  fake.pulls.get(`${owner}/${repo}#${number}`)?.headSha ?? "";
+  github.pulls.get(`${owner}/${repo}#${number}`)?.headSha ?? "";
 const OPEN = [
   ["acme", "shop", 1],
   ["acme", "shop", 2],
@@ -322,14 +323,7 @@ describe("cost-value reconcile", () => {
   it("evaluates every open PR of every installation: a missing check is created, an existing one updated in place", async () => {
     // a webhook did reach the app for acme/shop#1: its run exists; the others were missed
     const sha1 = headOf("acme", "shop", 1);
-    github.checkRuns.push({
-      id: 777,
-      head_sha: sha1,
-      name: "cost/value",
-      status: "completed",
-      writes: [{}],
-    });
-    fake.addCheckRun(sha1, { id: 777, name: "cost/value", appId: APP_ID, status: "completed" });
+    github.addCheckRun(sha1, { id: 777, name: "cost/value", status: "completed" });
 
     const { code, report, stderr } = await reconcile();
     expect(stderr).toBe("");
@@ -348,7 +342,7 @@ describe("cost-value reconcile", () => {
     for (const [owner, repo, number] of OPEN)
       expect(runsOn(headOf(owner, repo, number))).toHaveLength(1);
     expect(runsOn(sha1)[0]).toMatchObject({ id: 777, conclusion: "success" });
-    expect(runsOn(sha1)[0]?.writes).toHaveLength(2);
+    expect(runsOn(sha1)[0]?.writes).toHaveLength(1);
     expect(runsOn(headOf("acme", "shop", 3))[0]?.conclusion).toBe("failure"); // no value section
     expect(runsOn(headOf("acme", "shop", 4))).toHaveLength(0);
     // each installation's repositories and PRs read with its own token, pages followed
@@ -367,10 +361,11 @@ describe("cost-value reconcile", () => {
     // the ledger has them, and each milestone's rollup was posted once
     const rows = await db.pool.query<{ n: string }>("SELECT count(*) AS n FROM pull_requests");
     expect(Number(rows.rows[0]?.n)).toBe(5);
-    expect(github.issues.map((i) => i.title).sort()).toEqual([
-      "Cost & value: Checkout v2",
-      "Cost & value: Launch",
-    ]);
+    expect(
+      rollupIssues()
+        .map((i) => i.title)
+        .sort(),
+    ).toEqual(["Cost & value: Checkout v2", "Cost & value: Launch"]);
     expect(github.comments).toHaveLength(2);
     expect(report.rollups).toMatchObject({ created: 2 });
   });
@@ -386,7 +381,7 @@ describe("cost-value reconcile", () => {
     expect(second.report.checkRuns).toEqual({ created: 0, updated: 0, unchanged: 5 });
     expect(second.report.rollups).toMatchObject({ created: 0, updated: 0, milestonesChecked: 2 });
     expect(github.checkRuns).toHaveLength(runs);
-    expect(github.issues).toHaveLength(2);
+    expect(rollupIssues()).toHaveLength(2);
     expect(github.comments.map((c) => c.edits)).toEqual(edits);
     // the only writes: a run whose output changed since the first pass (the work item's spend
     // across its PRs, recorded after that PR's first evaluation); no create, no comment
@@ -401,7 +396,7 @@ describe("cost-value reconcile", () => {
 
   it("a PR the ledger records open but GitHub no longer lists (a missed close) is evaluated too", async () => {
     expect((await reconcile()).code).toBe(0);
-    const merged = fake.pulls.get("acme/shop#2");
+    const merged = github.pulls.get("acme/shop#2");
     if (merged === undefined) throw new Error("no PR 2");
     merged.state = "MERGED";
     const run = await reconcileText({ repo: "acme/shop" });
@@ -422,7 +417,7 @@ describe("cost-value reconcile", () => {
 
   it("one PR's failure does not stop the others, and exits 1 naming it", async () => {
     // the first PR read fails on every attempt the retry policy allows
-    for (let i = 0; i < 4; i++) fake.failNext("CostValuePullRequest", { status: 502, json: {} });
+    for (let i = 0; i < 4; i++) github.failNext("CostValuePullRequest", { status: 502, json: {} });
     const run = await reconcileText();
     expect(run.code).toBe(1);
     expect(run.stdout).toMatch(/acme\/shop#3 {2}\w{7} {2}FAILED: GitHub answered HTTP 502/);
@@ -455,8 +450,8 @@ describe("cost-value reconcile", () => {
       const probot = await testProbot({ database: webhookDb });
       let n = 0;
       for (const [owner, repo, number] of OPEN) {
-        const p = fake.pulls.get(`${owner}/${repo}#${number}`);
-        const r = fake.repos.get(`${owner}/${repo}`);
+        const p = github.pulls.get(`${owner}/${repo}#${number}`);
+        const r = github.repos.get(`${owner}/${repo}`);
         const installation = INSTALLATIONS.find((i) => i.account === owner)?.id;
         if (p === undefined || r === undefined) throw new Error("missing fixture");
         await probot.receive({

@@ -1,6 +1,6 @@
 /**
- * The app end to end inside Probot: real payload shapes in, GitHub mocked with nock (GraphQL
- * answered by FakeGitHub, check runs by GitHubMock), every API call counted.
+ * The app end to end inside Probot: real payload shapes in, the fake GitHub on nock (GraphQL and
+ * REST), every API call counted.
  */
 import type { Probot } from "probot";
 import { beforeEach, describe, expect, it } from "vitest";
@@ -10,8 +10,7 @@ import {
   FakeGitHub,
   type FakePullRequest,
   fakeSha,
-} from "../helpers/fake-github.js";
-import { GitHubMock } from "../helpers/github-mock.js";
+} from "../helpers/fake-github/index.js";
 import { APP_ID, testProbot } from "../helpers/probot.js";
 import {
   checkRunPayload,
@@ -23,14 +22,12 @@ import {
 const VALUE =
   "Fixes the rounding.\n\n## Value\nIssue: #12\nType: defect\nWorth: $8,000\nBudget: $300\n";
 
-let fake: FakeGitHub;
-let github: GitHubMock;
+let github: FakeGitHub;
 let probot: Probot;
 let deliveries = 0;
 
 beforeEach(async () => {
-  fake = new FakeGitHub().addRepo("acme", "shop", {}, 77);
-  github = new GitHubMock(fake, APP_ID);
+  github = new FakeGitHub().addRepo("acme", "shop", {}, 77);
   github.install();
   probot = await testProbot();
 });
@@ -39,7 +36,7 @@ function addPr(
   overrides: Partial<FakePullRequest> = {},
   commits: FakeCommit[] = priced(),
 ): FakePullRequest {
-  return fake.addPullRequest({
+  return github.addPullRequest({
     owner: "acme",
     repo: "shop",
     number: 7,
@@ -86,7 +83,7 @@ const onlyRun = () => {
 
 describe("pull_request events", () => {
   it("publishes a success check for a PR with cost and a complete value statement, in 2 API calls", async () => {
-    fake.addIssue({ owner: "acme", repo: "shop", number: 12, body: "the issue" });
+    github.addIssue({ owner: "acme", repo: "shop", number: 12, body: "the issue" });
     const pr = addPr({ closingIssues: [{ number: 12 }] });
     await receive("pull_request", pullRequestPayload("opened", target(pr)));
 
@@ -206,7 +203,7 @@ describe("pull_request events", () => {
   });
 
   it("reports a broken config with file and line, without crashing", async () => {
-    fake.addRepo(
+    github.addRepo(
       "acme",
       "shop",
       { ".github/cost-value.yml": "currency: USD\npolicy:\n  missing-value: maybe\n" },
@@ -225,7 +222,7 @@ describe("pull_request events", () => {
   });
 
   it("uses the configured check name", async () => {
-    fake.addRepo("acme", "shop", { ".github/cost-value.yml": "check-name: spend/value\n" }, 77);
+    github.addRepo("acme", "shop", { ".github/cost-value.yml": "check-name: spend/value\n" }, 77);
     const pr = addPr();
     await receive("pull_request", pullRequestPayload("opened", target(pr)));
     expect(onlyRun().name).toBe("spend/value");
@@ -292,7 +289,7 @@ describe("checks events", () => {
   });
 
   it("reads the Issue: field's issue with one more request when the event carries no body", async () => {
-    fake.addIssue({ owner: "acme", repo: "shop", number: 12, body: "## Value\nBudget: $1\n" });
+    github.addIssue({ owner: "acme", repo: "shop", number: 12, body: "## Value\nBudget: $1\n" });
     const pr = addPr({ body: "## Value\nIssue: #12\nType: defect\nWorth: $8,000\n" });
     await receive("check_run", checkRunPayload(target(pr), APP_ID));
     expect(github.requests.map((r) => r.operation ?? r.method)).toEqual([

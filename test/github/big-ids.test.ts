@@ -13,7 +13,7 @@ import { publishCheckRun } from "../../src/github/publish-check.js";
 import { idFromRunUrl, readPullRequest } from "../../src/github/read.js";
 import type { RestApi } from "../../src/github/rest-api.js";
 import type { GraphqlFn } from "../../src/github/snapshot.js";
-import { commitsOf, FakeGitHub } from "../helpers/fake-github.js";
+import { commitsOf, FakeGitHub } from "../helpers/fake-github/index.js";
 
 const INT_MAX = 2 ** 31 - 1;
 

@@ -11,9 +11,7 @@ import type { Probot } from "probot";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { migrate } from "../../src/db/migrate.js";
 import { openTestDatabase, type TestDatabase } from "../helpers/database.js";
-import { commitsOf, type FakeGitHub, type FakePullRequest } from "../helpers/fake-github.js";
-import { freshAcmeShop } from "../helpers/fresh-github.js";
-import type { GitHubMock } from "../helpers/github-mock.js";
+import { commitsOf, FakeGitHub, type FakePullRequest } from "../helpers/fake-github/index.js";
 import { APP_ID, testProbot } from "../helpers/probot.js";
 import { checkSuitePayload, pullRequestPayload, type Target } from "../helpers/webhook-payloads.js";
 
@@ -35,8 +33,7 @@ const OTHER_ISSUE_BODY = "Another.\n\n## Value\nType: defect\nWorth: $100\n";
 const PR_BODY = "Fixes the rounding.\n\n## Value\nIssue: #12\nBudget: $300\n";
 
 let db: TestDatabase;
-let fake: FakeGitHub;
-let github: GitHubMock;
+let github: FakeGitHub;
 let probot: Probot;
 let deliveries = 0;
 
@@ -50,14 +47,15 @@ afterAll(async () => {
 });
 
 beforeEach(async () => {
-  ({ fake, github } = await freshAcmeShop(db));
+  await db.pool.query("TRUNCATE installations CASCADE");
+  github = new FakeGitHub().addRepo("acme", "shop", {}, 77).install();
   probot = await testProbot({ database: db });
   scans.clear();
 });
 
 function addPr(overrides: Partial<FakePullRequest> = {}): FakePullRequest {
   const commits = commitsOf(1, () => "Fix rounding\n\nAgent-Cost: 4.20 USD\n");
-  return fake.addPullRequest({
+  return github.addPullRequest({
     owner: "acme",
     repo: "shop",
     number: 7,
@@ -88,8 +86,8 @@ function receive(name: string, payload: Record<string, unknown>): Promise<void> 
 
 describe("parses per evaluation", () => {
   it("pull_request: the PR body once (the parse before the read reused), the named issue once", async () => {
-    fake.addIssue({ owner: "acme", repo: "shop", number: 12, body: ISSUE_BODY });
-    fake.addIssue({ owner: "acme", repo: "shop", number: 13, body: OTHER_ISSUE_BODY });
+    github.addIssue({ owner: "acme", repo: "shop", number: 12, body: ISSUE_BODY });
+    github.addIssue({ owner: "acme", repo: "shop", number: 13, body: OTHER_ISSUE_BODY });
     const pr = addPr({ closingIssues: [{ number: 12 }, { number: 13 }] });
     await receive("pull_request", pullRequestPayload("opened", target(pr)));
 
@@ -103,8 +101,8 @@ describe("parses per evaluation", () => {
 
   it("check_suite (no body in the payload): the PR body once, each linked issue once", async () => {
     const body = "Fixes the rounding.\n\n## Value\nBudget: $300\n";
-    fake.addIssue({ owner: "acme", repo: "shop", number: 12, body: ISSUE_BODY });
-    fake.addIssue({ owner: "acme", repo: "shop", number: 13, body: OTHER_ISSUE_BODY });
+    github.addIssue({ owner: "acme", repo: "shop", number: 12, body: ISSUE_BODY });
+    github.addIssue({ owner: "acme", repo: "shop", number: 13, body: OTHER_ISSUE_BODY });
     const pr = addPr({ body, closingIssues: [{ number: 12 }, { number: 13 }] });
     await receive("check_suite", checkSuitePayload("rerequested", target(pr), APP_ID));
 
@@ -115,7 +113,7 @@ describe("parses per evaluation", () => {
   });
 
   it("an issue named by `Issue:` that the read lacked: fetched, then its body parsed once", async () => {
-    fake.addIssue({ owner: "acme", repo: "shop", number: 12, body: ISSUE_BODY });
+    github.addIssue({ owner: "acme", repo: "shop", number: 12, body: ISSUE_BODY });
     const pr = addPr();
     await receive("check_suite", checkSuitePayload("rerequested", target(pr), APP_ID));
 

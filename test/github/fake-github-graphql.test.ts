@@ -18,7 +18,7 @@ import {
   FakeGitHub,
   fakeSha,
   githubSchemaBuildMs,
-} from "../helpers/fake-github.js";
+} from "../helpers/fake-github/index.js";
 
 const commit = (message: string, login?: string): FakeCommit => ({
   sha: fakeSha(),
@@ -329,7 +329,7 @@ describe("the fake answers every document of the app", () => {
         },
       },
     });
-    expect(fake.requests.at(-1)).toEqual({ operation: "Other", variables: { n: 7 } });
+    expect(fake.requests.at(-1)).toMatchObject({ operation: "Other", variables: { n: 7 } });
   });
 });
 
@@ -566,7 +566,15 @@ describe("a document GitHub would reject", () => {
     expect(() => fake.answer({ query: invalid })).toThrow(
       'FakeGitHub: the "Nope" document is not valid against GitHub\'s schema: Cannot query field "nope" on type "Repository". Did you mean "name"?',
     );
-    expect(fake.requests).toEqual([{ operation: "Nope", variables: {} }]);
+    expect(fake.requests).toEqual([
+      {
+        method: "POST",
+        path: "/graphql",
+        operation: "Nope",
+        variables: {},
+        body: { query: invalid },
+      },
+    ]);
     expect(fake.invalidDocuments).toEqual([
       {
         operation: "Nope",

@@ -6,35 +6,40 @@
  */
 import { Octokit } from "@octokit/core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { CONFIG_FILE_QUERY } from "../../src/github/graphql-documents.js";
+import { CONFIG_FILE_QUERY, ISSUE_QUERY } from "../../src/github/graphql-documents.js";
 import { type AppProcess, sendDelivery, startAppProcess } from "../helpers/app-process.js";
-import { commitsOf, FakeGitHub, fakeSha } from "../helpers/fake-github.js";
-import { type FakeGitHubServer, startFakeGitHubServer } from "../helpers/fake-github-server.js";
-import { GitHubMock, restId, serializeJson } from "../helpers/github-mock.js";
+import {
+  commitsOf,
+  FakeGitHub,
+  type FakeGitHubServer,
+  fakeSha,
+  restId,
+  serializeJson,
+} from "../helpers/fake-github/index.js";
 import { APP_ID } from "../helpers/probot.js";
 import { INSTALLATION_ID, pullRequestPayload } from "../helpers/webhook-payloads.js";
 
 const BODY = "## Value\nIssue: #1\nType: defect\nWorth: $100\n";
 
 describe("the app as a process against the fake GitHub server", () => {
-  let github: FakeGitHubServer;
+  let server: FakeGitHubServer;
   let app: AppProcess;
-  let fake: FakeGitHub;
+  let github: FakeGitHub;
 
   beforeAll(async () => {
-    fake = new FakeGitHub().addRepo("acme", "shop", {}, 77);
-    fake.addIssue({ owner: "acme", repo: "shop", number: 1, body: "" });
-    github = await startFakeGitHubServer({ fake, appId: APP_ID });
-    app = await startAppProcess({ github: github.url, appId: APP_ID, timeoutMs: 90_000 });
+    github = new FakeGitHub().addRepo("acme", "shop", {}, 77);
+    github.addIssue({ owner: "acme", repo: "shop", number: 1, body: "" });
+    server = await github.serve();
+    app = await startAppProcess({ github: server.url, appId: APP_ID, timeoutMs: 90_000 });
   }, 120_000);
   afterAll(async () => {
     await app?.stop();
-    await github?.close();
+    await server?.close();
   });
 
   it("one signed pull_request.opened: one check run, two API calls and the token exchange", async () => {
     const commits = commitsOf(3);
-    const pr = fake.addPullRequest({
+    const pr = github.addPullRequest({
       owner: "acme",
       repo: "shop",
       number: 7,
@@ -59,30 +64,29 @@ describe("the app as a process against the fake GitHub server", () => {
       payload,
     });
     expect(answer.status).toBe(200);
-    const mock = github.mock;
-    expect(mock.checkRuns).toHaveLength(1);
-    expect(mock.checkRuns[0]).toMatchObject({
+    expect(github.checkRuns).toHaveLength(1);
+    expect(github.checkRuns[0]).toMatchObject({
       head_sha: pr.headSha,
       name: "cost/value",
       status: "completed",
       conclusion: "success",
     });
-    expect(mock.count()).toEqual({ total: 2, reads: 1, writes: 1 });
-    expect(mock.requests.map((r) => r.operation ?? `${r.method} ${r.path}`)).toEqual([
+    expect(github.count()).toEqual({ total: 2, reads: 1, writes: 1 });
+    expect(github.requests.map((r) => r.operation ?? `${r.method} ${r.path}`)).toEqual([
       "CostValuePullRequest",
       "POST /repos/acme/shop/check-runs",
     ]);
-    expect(mock.appRequests.map((r) => `${r.method} ${r.path}`)).toEqual([
+    expect(github.appRequests.map((r) => `${r.method} ${r.path}`)).toEqual([
       `POST /app/installations/${INSTALLATION_ID}/access_tokens`,
     ]);
-    expect([...mock.tokensIssued]).toEqual([[INSTALLATION_ID, 1]]);
-    expect(Object.fromEntries(mock.endpointCounts)).toEqual({ token: 1, graphql: 1, create: 1 });
+    expect([...github.tokensIssued]).toEqual([[INSTALLATION_ID, 1]]);
+    expect(Object.fromEntries(github.endpointCounts)).toEqual({ token: 1, graphql: 1, create: 1 });
     // both API calls carried the installation's token; the exchange carried the app's JWT
-    expect(Object.fromEntries(mock.tokenCounts)).toEqual({
+    expect(Object.fromEntries(github.tokenCounts)).toEqual({
       jwt: 1,
       [`ghs_fake_${INSTALLATION_ID}_1`]: 2,
     });
-    expect(mock.unmatched).toEqual([]);
+    expect(github.unmatched).toEqual([]);
     // the log line may reach the pipe just after the answer
     await app.waitForOutput(/cost-value: check published/, 10_000);
 
@@ -96,31 +100,27 @@ describe("the app as a process against the fake GitHub server", () => {
     });
     expect(forged.status).toBeGreaterThanOrEqual(400);
     expect(forged.status).toBeLessThan(500);
-    expect(mock.count().total).toBe(2);
+    expect(github.count().total).toBe(2);
   }, 60_000);
 });
 
 describe("the fake GitHub server", () => {
-  let github: FakeGitHubServer;
-  let fake: FakeGitHub;
+  let server: FakeGitHubServer;
+  let github: FakeGitHub;
   afterEach(async () => {
-    await github?.close();
+    await server?.close();
   });
 
   async function start(delayMs?: number): Promise<Octokit> {
-    fake = new FakeGitHub().addRepo("acme", "shop", {}, 77).addRepo("acme", "web", {}, 78);
-    github = await startFakeGitHubServer({
-      fake,
-      appId: APP_ID,
-      ...(delayMs !== undefined ? { delayMs } : {}),
-    });
-    return new Octokit({ baseUrl: github.restUrl, auth: "ghs_fake_7_1" });
+    github = new FakeGitHub().addRepo("acme", "shop", {}, 77).addRepo("acme", "web", {}, 78);
+    server = await github.serve(delayMs !== undefined ? { delayMs } : {});
+    return new Octokit({ baseUrl: server.restUrl, auth: "ghs_fake_7_1" });
   }
 
   it("answers GraphQL at /api/graphql and /graphql, REST at /api/v3 and plain paths", async () => {
     const octokit = await start();
     const commits = commitsOf(1);
-    fake.addPullRequest({
+    github.addPullRequest({
       owner: "acme",
       repo: "shop",
       number: 3,
@@ -135,7 +135,7 @@ describe("the fake GitHub server", () => {
       expression: "HEAD:x",
     });
     expect(viaGhe).toEqual({ repository: { config: null } });
-    const plain = await fetch(`${github.url}/graphql`, {
+    const plain = await fetch(`${server.url}/graphql`, {
       method: "POST",
       body: JSON.stringify({
         query,
@@ -151,7 +151,7 @@ describe("the fake GitHub server", () => {
     });
     expect(created.status).toBe(201);
     const listed = await fetch(
-      `${github.url}/repos/acme/shop/commits/${commits[0]?.sha}/check-runs?check_name=cost/value&app_id=${APP_ID}`,
+      `${server.url}/repos/acme/shop/commits/${commits[0]?.sha}/check-runs?check_name=cost/value&app_id=${APP_ID}`,
     );
     expect(((await listed.json()) as { total_count: number }).total_count).toBe(1);
     const otherApp = await octokit.request("GET /repos/{owner}/{repo}/commits/{ref}/check-runs", {
@@ -168,17 +168,17 @@ describe("the fake GitHub server", () => {
     expect(pulls.data.map((p) => [p.number, p.head.sha])).toEqual([[3, commits[0]?.sha]]);
     const repos = await octokit.request("GET /installation/repositories");
     expect(repos.data.repositories.map((r) => r.full_name)).toEqual(["acme/shop", "acme/web"]);
-    expect(github.mock.count()).toEqual({ total: 7, reads: 6, writes: 1 });
-    expect(github.mock.tokenCounts.get("ghs_fake_7_1")).toBe(5);
-    expect(github.mock.tokenCounts.get("none")).toBe(2);
-    const unknown = await fetch(`${github.url}/api/v3/nothing/here`);
+    expect(github.count()).toEqual({ total: 7, reads: 6, writes: 1 });
+    expect(github.tokenCounts.get("ghs_fake_7_1")).toBe(5);
+    expect(github.tokenCounts.get("none")).toBe(2);
+    const unknown = await fetch(`${server.url}/api/v3/nothing/here`);
     expect(unknown.status).toBe(404);
-    expect(github.mock.unmatched.map((r) => r.path)).toEqual(["/nothing/here"]);
+    expect(github.unmatched.map((r) => r.path)).toEqual(["/nothing/here"]);
   });
 
   it("injects rate limits with GitHub's headers and message", async () => {
     const octokit = await start();
-    github.mock.rateLimit("issues", "secondary", { retryAfterSeconds: 7 });
+    github.rateLimit("issues", "secondary", { retryAfterSeconds: 7 });
     const secondary = await octokit
       .request("GET /repos/{owner}/{repo}/issues", { owner: "acme", repo: "shop" })
       .catch(
@@ -194,7 +194,7 @@ describe("the fake GitHub server", () => {
         "retry-after"
       ],
     ).toBe("7");
-    github.mock.rateLimit("issues", "primary", { resetSeconds: 30 });
+    github.rateLimit("issues", "primary", { resetSeconds: 30 });
     const primary = (await octokit
       .request("GET /repos/{owner}/{repo}/issues", { owner: "acme", repo: "shop" })
       .catch((e: unknown) => e)) as {
@@ -217,7 +217,7 @@ describe("the fake GitHub server", () => {
   it("hangs: a late answer still takes effect, a never answer times the client out", async () => {
     const octokit = await start();
     const sha = commitsOf(1)[0]?.sha ?? "";
-    github.mock.hang("create", { ms: 300 });
+    github.hang("create", { ms: 300 });
     const late = await octokit
       .request("POST /repos/{owner}/{repo}/check-runs", {
         owner: "acme",
@@ -229,8 +229,8 @@ describe("the fake GitHub server", () => {
       .catch((e: unknown) => e);
     expect(late).toBeInstanceOf(Error);
     await new Promise((resolve) => setTimeout(resolve, 400));
-    expect(github.mock.checkRuns).toHaveLength(1); // GitHub created it though the client gave up
-    github.mock.hang("create");
+    expect(github.checkRuns).toHaveLength(1); // GitHub created it though the client gave up
+    github.hang("create");
     const never = await octokit
       .request("POST /repos/{owner}/{repo}/check-runs", {
         owner: "acme",
@@ -241,15 +241,15 @@ describe("the fake GitHub server", () => {
       })
       .catch((e: unknown) => e);
     expect(never).toBeInstanceOf(Error);
-    expect(github.mock.checkRuns).toHaveLength(1);
-    expect(github.mock.endpointCounts.get("create")).toBe(2);
+    expect(github.checkRuns).toHaveLength(1);
+    expect(github.endpointCounts.get("create")).toBe(2);
   });
 
   it("lists the hook's deliveries newest first with cursor paging, and records redeliveries", async () => {
     const octokit = await start();
     const t0 = Date.parse("2026-11-28T10:00:00Z");
     for (let i = 0; i < 5; i++) {
-      github.mock.addDelivery({
+      github.addDelivery({
         guid: `g-${i}`,
         event: "pull_request",
         action: "opened",
@@ -262,9 +262,9 @@ describe("the fake GitHub server", () => {
       for (const d of page.data as { guid: string }[]) seen.push(d.guid);
     }
     expect(seen).toEqual(["g-4", "g-3", "g-2", "g-1", "g-0"]);
-    const failed = github.mock.deliveries.find((d) => d.guid === "g-1");
+    const failed = github.deliveries.find((d) => d.guid === "g-1");
     const sent: string[] = [];
-    github.mock.onRedeliver = (d) => {
+    github.onRedeliver = (d) => {
       sent.push(d.guid);
       return 200;
     };
@@ -273,29 +273,29 @@ describe("the fake GitHub server", () => {
     });
     expect(attempt.status).toBe(202);
     expect(sent).toEqual(["g-1"]);
-    expect(github.mock.redeliveries).toEqual([failed?.id]);
-    expect(github.mock.deliveries[0]).toMatchObject({
+    expect(github.redeliveries).toEqual([failed?.id]);
+    expect(github.deliveries[0]).toMatchObject({
       guid: "g-1",
       redelivery: true,
       status_code: 200,
     });
-    expect(github.mock.appRequests).toHaveLength(4);
+    expect(github.appRequests).toHaveLength(4);
   });
 
   it("issues installation tokens per installation and adds the configured latency", async () => {
     await start(40);
-    const first = await fetch(`${github.url}/api/v3/app/installations/12/access_tokens`, {
+    const first = await fetch(`${server.url}/api/v3/app/installations/12/access_tokens`, {
       method: "POST",
     });
     expect(first.status).toBe(201);
     const started = performance.now();
     const second = (await (
-      await fetch(`${github.url}/api/v3/app/installations/12/access_tokens`, { method: "POST" })
+      await fetch(`${server.url}/api/v3/app/installations/12/access_tokens`, { method: "POST" })
     ).json()) as { token: string; expires_at: string };
     expect(performance.now() - started).toBeGreaterThanOrEqual(35);
     expect(second.token).toMatch(/^ghs_fake_12_\d+$/);
     expect(Date.parse(second.expires_at)).toBeGreaterThan(Date.now());
-    expect(github.mock.tokensIssued.get(12)).toBe(2);
+    expect(github.tokensIssued.get(12)).toBe(2);
   });
 });
 
@@ -310,11 +310,47 @@ async function* pages(octokit: Octokit): AsyncGenerator<{ data: unknown }> {
   }
 }
 
+describe("one store per kind of record, read over REST and GraphQL alike", () => {
+  it("a run a test adds is listed over REST; an issue created over REST is read by GraphQL", async () => {
+    const github = new FakeGitHub({ ids: "small" }).addRepo("acme", "shop", {}, 77);
+    github.addRepo("acme", "web", {}, 78);
+    const sha = fakeSha();
+    github.addCheckRun(sha, { id: 55, name: "cost/value", status: "completed" });
+    github.addCheckRun(sha, { id: 56, name: "cost/value", appId: 2, status: "queued" });
+    const listed = await github.handle({
+      method: "GET",
+      path: `/repos/acme/shop/commits/${sha}/check-runs?check_name=cost/value&app_id=${APP_ID}`,
+    });
+    expect(listed.body).toMatchObject({
+      total_count: 1,
+      check_runs: [{ id: 55, status: "completed", app: { id: APP_ID } }],
+    });
+    const created = await github.handle({
+      method: "POST",
+      path: "/repos/acme/shop/issues",
+      body: { title: "Cost & value: Sprint 9", body: "the totals", labels: ["cost-value"] },
+    });
+    expect(created).toMatchObject({ status: 201, body: { number: 500 } });
+    const read = github.answer({
+      query: ISSUE_QUERY,
+      variables: { owner: "acme", repo: "shop", number: 500 },
+    });
+    expect(read.json).toEqual({
+      data: { repository: { issue: { number: 500, body: "the totals", state: "OPEN" } } },
+    });
+    // listed in its own repository, not in another of the installation's
+    const list = (repo: string) =>
+      github.handle({ method: "GET", path: `/repos/acme/${repo}/issues?labels=cost-value` });
+    expect(((await list("shop")).body as { number: number }[]).map((i) => i.number)).toEqual([500]);
+    expect((await list("web")).body).toEqual([]);
+  });
+});
+
 describe("REST ids as github.com's (ids: github), above 2^31 and beyond 2^53", () => {
-  let github: FakeGitHubServer | undefined;
+  let server: FakeGitHubServer | undefined;
   afterEach(async () => {
-    await github?.close();
-    github = undefined;
+    await server?.close();
+    server = undefined;
   });
 
   /** POST/PATCH JSON, answered as text: the digits as they went over the wire. */
@@ -362,21 +398,19 @@ describe("REST ids as github.com's (ids: github), above 2^31 and beyond 2^53", (
   }
 
   it("over the HTTP server: check runs from 30,000,000,000, comments from 2,500,000,000", async () => {
-    const fake = new FakeGitHub({ ids: "github" }).addRepo("acme", "shop", {}, 77);
-    github = await startFakeGitHubServer({ fake, appId: APP_ID });
-    expect(github.mock.ids).toBe("github");
+    const github = new FakeGitHub({ ids: "github" }).addRepo("acme", "shop", {}, 77);
+    server = await github.serve();
     const sha = commitsOf(1)[0]?.sha ?? "";
-    await roundTrip(github.restUrl, "30000000000", "2500000000", sha);
-    expect(github.mock.checkRuns[0]).toMatchObject({ id: 30_000_000_000, conclusion: "success" });
-    expect(github.mock.comments[0]).toMatchObject({ id: 2_500_000_000, body: "edited", edits: 1 });
-    // the GraphQL side has the run too; its databaseId is an Int: null and the Int error
-    expect(fake.checkRuns.get(sha)).toEqual([
-      { id: 30_000_000_000, name: "cost/value", appId: APP_ID, status: "queued" },
+    await roundTrip(server.restUrl, "30000000000", "2500000000", sha);
+    expect(github.checkRuns).toEqual([
+      expect.objectContaining({ id: 30_000_000_000, status: "completed", conclusion: "success" }),
     ]);
-    const read = await send(`${github.url}/graphql`, "POST", {
+    expect(github.comments[0]).toMatchObject({ id: 2_500_000_000, body: "edited", edits: 1 });
+    // GraphQL reads the same run, updated: its databaseId is an Int, so null and the Int error
+    const read = await send(`${server.url}/graphql`, "POST", {
       query: `query Runs($sha: GitObjectID!) { repository(owner: "acme", name: "shop") {
         object(oid: $sha) { ... on Commit { checkSuites(first: 1) { nodes {
-          checkRuns(first: 1) { nodes { databaseId name } } } } } } } }`,
+          checkRuns(first: 1) { nodes { databaseId name status } } } } } } } }`,
       variables: { sha },
     });
     expect(read.status).toBe(200);
@@ -385,7 +419,13 @@ describe("REST ids as github.com's (ids: github), above 2^31 and beyond 2^53", (
         repository: {
           object: {
             checkSuites: {
-              nodes: [{ checkRuns: { nodes: [{ databaseId: null, name: "cost/value" }] } }],
+              nodes: [
+                {
+                  checkRuns: {
+                    nodes: [{ databaseId: null, name: "cost/value", status: "COMPLETED" }],
+                  },
+                },
+              ],
             },
           },
         },
@@ -410,32 +450,25 @@ describe("REST ids as github.com's (ids: github), above 2^31 and beyond 2^53", (
   });
 
   it("over the HTTP server: ids beyond 2^53 keep every digit (bigint inside, digits outside)", async () => {
-    const fake = new FakeGitHub({ ids: "github" }).addRepo("acme", "shop", {}, 77);
-    github = await startFakeGitHubServer({
-      fake,
-      appId: APP_ID,
-      mockOptions: { firstCheckRunId: 9007199254740993n, firstCommentId: 9007199254740995n },
-    });
-    await roundTrip(github.restUrl, "9007199254740993", "9007199254740995", fakeSha());
-    expect(github.mock.checkRuns[0]?.id).toBe(9007199254740993n);
-    expect(github.mock.comments[0]?.id).toBe(9007199254740995n);
+    const github = new FakeGitHub({
+      ids: "github",
+      firstCheckRunId: 9007199254740993n,
+      firstCommentId: 9007199254740995n,
+    }).addRepo("acme", "shop", {}, 77);
+    server = await github.serve();
+    await roundTrip(server.restUrl, "9007199254740993", "9007199254740995", fakeSha());
+    expect(github.checkRuns[0]?.id).toBe(9007199254740993n);
+    expect(github.comments[0]?.id).toBe(9007199254740995n);
   });
 
-  it("over nock (GitHubMock.install()): the same digits", async () => {
-    const fake = new FakeGitHub({ ids: "github" }).addRepo("acme", "shop", {}, 77);
-    const mock = new GitHubMock(fake, APP_ID, "https://api.github.com", {
-      firstCheckRunId: 9007199254740993n,
-    });
-    mock.install();
+  it("over nock (install()): the same digits", async () => {
+    const github = new FakeGitHub({ ids: "github", firstCheckRunId: 9007199254740993n })
+      .addRepo("acme", "shop", {}, 77)
+      .install();
     await roundTrip("https://api.github.com", "9007199254740993", "2500000000", fakeSha());
-    const small = new GitHubMock(
-      new FakeGitHub({ ids: "small" }),
-      APP_ID,
-      "https://ghe.example.com/api/v3",
-    );
-    small.install();
+    new FakeGitHub({ ids: "small" }).install({ baseUrl: "https://ghe.example.com/api/v3" });
     await roundTrip("https://ghe.example.com/api/v3", "9000", "9001", fakeSha());
-    expect(mock.unmatched).toEqual([]);
+    expect(github.unmatched).toEqual([]);
   });
 
   it("serializeJson writes bigints as digits and leaves everything else to JSON.stringify", () => {

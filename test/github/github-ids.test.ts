@@ -10,8 +10,12 @@ import type { Probot } from "probot";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { migrate } from "../../src/db/migrate.js";
 import { openTestDatabase, type TestDatabase } from "../helpers/database.js";
-import { commitsOf, FakeGitHub, type FakePullRequest } from "../helpers/fake-github.js";
-import { GitHubMock, type RecordedRequest } from "../helpers/github-mock.js";
+import {
+  commitsOf,
+  FakeGitHub,
+  type FakePullRequest,
+  type RecordedRequest,
+} from "../helpers/fake-github/index.js";
 import { APP_ID, testProbot } from "../helpers/probot.js";
 import {
   checkRunPayload,
@@ -38,19 +42,18 @@ const receive = (probot: Probot, name: string, payload: Record<string, unknown>)
 for (const withLedger of [true, false]) {
   for (const firstCheckRunId of [30_000_000_000n, 9_007_199_254_740_993n]) {
     describe(`${withLedger ? "with" : "without"} the ledger, check-run ids from ${firstCheckRunId}`, () => {
-      let fake: FakeGitHub;
-      let github: GitHubMock;
+      let github: FakeGitHub;
       let probot: Probot;
       let pr: FakePullRequest;
 
       beforeEach(async () => {
         await db.pool.query("TRUNCATE installations CASCADE");
-        fake = new FakeGitHub({ ids: "github" }).addRepo("acme", "shop", {}, 77);
-        github = new GitHubMock(fake, APP_ID, undefined, { firstCheckRunId });
-        github.install();
+        github = new FakeGitHub({ ids: "github", firstCheckRunId })
+          .addRepo("acme", "shop", {}, 77)
+          .install();
         probot = await testProbot(withLedger ? { database: db } : {});
         const commits = commitsOf(2);
-        pr = fake.addPullRequest({
+        pr = github.addPullRequest({
           owner: "acme",
           repo: "shop",
           number: 7,
@@ -144,7 +147,7 @@ for (const withLedger of [true, false]) {
           const { rows } = await db.pool.query<{ github_id: string; check_run_id: string }>(
             "SELECT github_id::text, check_run_id::text FROM pull_requests WHERE number = 7",
           );
-          expect(rows[0]?.github_id).toBe(String(fake.databaseIdOf(pr)));
+          expect(rows[0]?.github_id).toBe(String(github.databaseIdOf(pr)));
           expect(rows[0]?.check_run_id).toBe(String(firstCheckRunId));
           const posts = await db.pool.query<{ comment_id: string }>(
             "SELECT comment_id::text FROM rollup_posts",

@@ -10,7 +10,7 @@ import {
 } from "graphql";
 import { describe, expect, it } from "vitest";
 import { ALL_DOCUMENTS } from "../../src/github/graphql-documents.js";
-import { FakeGitHub, fakeSha, githubSchema } from "../helpers/fake-github.js";
+import { FakeGitHub, fakeSha, githubSchema } from "../helpers/fake-github/index.js";
 
 const schemaFile = (name: string): string =>
   fileURLToPath(new URL(name, import.meta.resolve("@octokit/graphql-schema")));

@@ -9,7 +9,7 @@ import {
   readIssue,
   readPullRequest,
 } from "../../src/github/read.js";
-import { commitsOf, FakeGitHub, fakeSha } from "../helpers/fake-github.js";
+import { commitsOf, FakeGitHub, fakeSha } from "../helpers/fake-github/index.js";
 
 function setup(
   commitCount: number,
@@ -313,7 +313,7 @@ describe("config with Probot's semantics", () => {
     const { fake, pr, graphql } = setup(1);
     fake.addRepo("acme", "shop", { ".github/other.yml": "currency: JPY\n" }, 77);
     const s = await read(graphql, pr.headSha, { configPath: ".github/other.yml" });
-    expect(fake.requests[0]?.variables.configExpression).toBe("HEAD:.github/other.yml");
+    expect(fake.requests[0]?.variables?.configExpression).toBe("HEAD:.github/other.yml");
     expect(s.config).toMatchObject({ ok: true, config: { currency: "JPY" } });
   });
 
@@ -422,10 +422,9 @@ describe("config with Probot's semantics", () => {
     fake.addRepo("corp", "policies", { ".github/cost-value.yml": "_extends: base\n" });
     fake.addRepo("acme", "base", { ".github/cost-value.yml": "currency: CHF\n" });
     const s = await read(graphql, pr.headSha);
-    expect(fake.requests.slice(1).map((r) => `${r.variables.owner}/${r.variables.repo}`)).toEqual([
-      "corp/policies",
-      "acme/base",
-    ]);
+    expect(fake.requests.slice(1).map((r) => `${r.variables?.owner}/${r.variables?.repo}`)).toEqual(
+      ["corp/policies", "acme/base"],
+    );
     expect(s.config).toMatchObject({ ok: true, config: { currency: "CHF" } });
   });
 

@@ -9,12 +9,10 @@ import { migrate } from "../../src/db/migrate.js";
 import { openTestDatabase, type TestDatabase } from "../helpers/database.js";
 import {
   commitsOf,
-  type FakeGitHub,
+  FakeGitHub,
   type FakePullRequest,
   fakeSha,
-} from "../helpers/fake-github.js";
-import { freshAcmeShop } from "../helpers/fresh-github.js";
-import type { GitHubMock } from "../helpers/github-mock.js";
+} from "../helpers/fake-github/index.js";
 import { testProbot } from "../helpers/probot.js";
 import {
   commentPayload,
@@ -34,8 +32,7 @@ const MILESTONE = {
 const REPO = { owner: "acme", repo: "shop", repoId: 77 };
 
 let db: TestDatabase;
-let fake: FakeGitHub;
-let github: GitHubMock;
+let github: FakeGitHub;
 let probot: Probot;
 let deliveries = 0;
 
@@ -47,7 +44,8 @@ afterAll(async () => {
   await db.close();
 });
 beforeEach(async () => {
-  ({ fake, github } = await freshAcmeShop(db));
+  await db.pool.query("TRUNCATE installations CASCADE");
+  github = new FakeGitHub().addRepo("acme", "shop", {}, 77).install();
   probot = await testProbot({ database: db });
 });
 
@@ -57,7 +55,7 @@ function addPr(
   overrides: Partial<FakePullRequest> = {},
 ): FakePullRequest {
   const commits = commitsOf(1, () => `Work\n\nAgent-Cost: ${cost} USD\n`);
-  return fake.addPullRequest({
+  return github.addPullRequest({
     owner: "acme",
     repo: "shop",
     number,
@@ -122,7 +120,7 @@ describe("the ledger behind the app", () => {
     await receive("pull_request", pullRequestPayload("opened", target(addPr(11, "14.62"))));
     await receive("pull_request", pullRequestPayload("opened", target(addPr(12, "12.48"))));
     const run = github.checkRuns.find(
-      (r) => r.head_sha === fake.pulls.get("acme/shop#12")?.headSha,
+      (r) => r.head_sha === github.pulls.get("acme/shop#12")?.headSha,
     );
     expect(run?.output?.title).toBe("$12.48 agent spend · worth $8,000 (641×) · 90% of budget");
     expect(run?.output?.summary).toContain(
@@ -131,7 +129,7 @@ describe("the ledger behind the app", () => {
     // and a third PR pushes the work item over budget: neutral (budgets are not enforced)
     await receive("pull_request", pullRequestPayload("opened", target(addPr(13, "5"))));
     const third = github.checkRuns.find(
-      (r) => r.head_sha === fake.pulls.get("acme/shop#13")?.headSha,
+      (r) => r.head_sha === github.pulls.get("acme/shop#13")?.headSha,
     );
     expect(third).toMatchObject({ conclusion: "neutral" });
     expect(third?.output?.title).toMatch(/of budget \(over\)$/);
@@ -273,10 +271,15 @@ describe("the ledger behind the app", () => {
   });
 
   it("honours rollups.enabled: false and rollups.issue", async () => {
-    fake.addRepo("acme", "shop", { ".github/cost-value.yml": "rollups:\n  enabled: false\n" }, 77);
+    github.addRepo(
+      "acme",
+      "shop",
+      { ".github/cost-value.yml": "rollups:\n  enabled: false\n" },
+      77,
+    );
     await receive("pull_request", pullRequestPayload("opened", target(addPr(11, "1"))));
     expect(github.comments).toHaveLength(0);
-    fake.addRepo("acme", "shop", { ".github/cost-value.yml": "rollups:\n  issue: 55\n" }, 77);
+    github.addRepo("acme", "shop", { ".github/cost-value.yml": "rollups:\n  issue: 55\n" }, 77);
     await receive("pull_request", pullRequestPayload("opened", target(addPr(12, "2"))));
     expect(github.issues).toHaveLength(0);
     expect(rollupComments().map((c) => c.issue_number)).toEqual([55]);

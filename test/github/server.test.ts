@@ -9,8 +9,7 @@ import pino from "pino";
 import { Probot, Server } from "probot";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createCostValueApp } from "../../src/github/app.js";
-import { commitsOf, FakeGitHub } from "../helpers/fake-github.js";
-import { GitHubMock } from "../helpers/github-mock.js";
+import { commitsOf, FakeGitHub } from "../helpers/fake-github/index.js";
 import {
   APP_ID,
   freePort,
@@ -25,14 +24,14 @@ const privateKey = throwawayPrivateKey();
 
 let server: Server;
 let port: number;
-let github: GitHubMock;
+let github: FakeGitHub;
 let tokenRequests = 0;
 let payload: Record<string, unknown>;
 
 beforeEach(async () => {
-  const fake = new FakeGitHub().addRepo("acme", "shop", {}, 77);
+  github = new FakeGitHub().addRepo("acme", "shop", {}, 77);
   const commits = commitsOf(2);
-  const pr = fake.addPullRequest({
+  const pr = github.addPullRequest({
     owner: "acme",
     repo: "shop",
     number: 7,
@@ -41,7 +40,6 @@ beforeEach(async () => {
     commits,
     closingIssues: [{ number: 1 }],
   });
-  github = new GitHubMock(fake, APP_ID);
   github.install();
   tokenRequests = 0;
   nock("https://api.github.com")

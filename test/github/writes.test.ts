@@ -17,12 +17,10 @@ import { Lifecycle } from "../../src/github/lifecycle.js";
 import { openTestDatabase, type TestDatabase } from "../helpers/database.js";
 import {
   commitsOf,
-  type FakeGitHub,
+  FakeGitHub,
   type FakePullRequest,
   fakeSha,
-} from "../helpers/fake-github.js";
-import { freshAcmeShop } from "../helpers/fresh-github.js";
-import type { GitHubMock } from "../helpers/github-mock.js";
+} from "../helpers/fake-github/index.js";
 import { APP_ID, testProbot } from "../helpers/probot.js";
 import {
   checkRunPayload,
@@ -35,8 +33,7 @@ const REPO = { owner: "acme", repo: "shop", repoId: 77 };
 const MILESTONE = { number: 3, title: "Checkout v2", state: "OPEN" as const };
 
 let db: TestDatabase;
-let fake: FakeGitHub;
-let github: GitHubMock;
+let github: FakeGitHub;
 let deliveries = 0;
 
 beforeAll(async () => {
@@ -47,12 +44,13 @@ afterAll(async () => {
   await db.close();
 });
 beforeEach(async () => {
-  ({ fake, github } = await freshAcmeShop(db));
+  await db.pool.query("TRUNCATE installations CASCADE");
+  github = new FakeGitHub().addRepo("acme", "shop", {}, 77).install();
 });
 
 function addPr(number: number, cost: string, overrides: Partial<FakePullRequest> = {}) {
   const commits = commitsOf(1, () => `Work\n\nAgent-Cost: ${cost} USD\n`);
-  return fake.addPullRequest({
+  return github.addPullRequest({
     owner: "acme",
     repo: "shop",
     number,
@@ -116,10 +114,10 @@ describe("a check whose output did not change is not written again", () => {
     const pr = addPr(11, "1.50");
     await receive(probot, "pull_request", pullRequestPayload("opened", target(pr)));
     const good = github.checkRuns[0]?.output?.title;
-    fake.addRepo("acme", "shop", { ".github/cost-value.yml": "currency: [not, a, code]\n" }, 77);
+    github.addRepo("acme", "shop", { ".github/cost-value.yml": "currency: [not, a, code]\n" }, 77);
     await receive(probot, "pull_request", pullRequestPayload("labeled", target(pr)));
     expect(github.checkRuns[0]?.conclusion).toBe("failure");
-    fake.addRepo("acme", "shop", {}, 77);
+    github.addRepo("acme", "shop", {}, 77);
     github.reset();
     await receive(probot, "pull_request", pullRequestPayload("labeled", target(pr)));
     expect(checkWrites().map((r) => r.method)).toEqual(["PATCH"]);

@@ -2,8 +2,8 @@
  * The app as a real process (`node --import tsx src/server.ts`, what `npm start` runs, from
  * source) against a fake GitHub, and signed deliveries to it over HTTP.
  *
- *   const github = await startFakeGitHubServer({ fake, appId: APP_ID });
- *   const app = await startAppProcess({ github: github.url, env: { COST_VALUE_DATA_DIR: dir } });
+ *   const server = await new FakeGitHub().addRepo("acme", "shop").serve();
+ *   const app = await startAppProcess({ github: server.url, env: { COST_VALUE_DATA_DIR: dir } });
  *   const { status } = await sendDelivery({ url: app.url, secret: app.secret, event: "pull_request",
  *     deliveryId: "d-1", payload });
  *   await app.stop();

@@ -16,9 +16,7 @@ import { createCostValueApp } from "../../src/github/app.js";
 import { Lifecycle } from "../../src/github/lifecycle.js";
 import { Metrics } from "../../src/github/metrics.js";
 import { openTestDatabase, type TestDatabase } from "../helpers/database.js";
-import { commitsOf, type FakeGitHub, type FakePullRequest } from "../helpers/fake-github.js";
-import { freshAcmeShop } from "../helpers/fresh-github.js";
-import type { GitHubMock } from "../helpers/github-mock.js";
+import { commitsOf, FakeGitHub, type FakePullRequest } from "../helpers/fake-github/index.js";
 import { APP_ID, instantRetries, PINNED_NOW, TestOctokit, testProbot } from "../helpers/probot.js";
 import { INSTALLATION_ID, pullRequestPayload, type Target } from "../helpers/webhook-payloads.js";
 
@@ -31,8 +29,7 @@ const MILESTONE = {
 const REPO = { owner: "acme", repo: "shop", repoId: 77 };
 
 let db: TestDatabase;
-let fake: FakeGitHub;
-let github: GitHubMock;
+let github: FakeGitHub;
 let probot: Probot;
 let deliveries = 0;
 
@@ -44,13 +41,14 @@ afterAll(async () => {
   await db.close();
 });
 beforeEach(async () => {
-  ({ fake, github } = await freshAcmeShop(db));
+  await db.pool.query("TRUNCATE installations CASCADE");
+  github = new FakeGitHub().addRepo("acme", "shop", {}, 77).install();
   probot = await testProbot({ database: db });
 });
 
 function addPr(number: number, overrides: Partial<FakePullRequest> = {}): FakePullRequest {
   const commits = commitsOf(2, (i) => `Work ${i}\n\nAgent-Cost: 2.50 USD\n`);
-  return fake.addPullRequest({
+  return github.addPullRequest({
     owner: "acme",
     repo: "shop",
     number,

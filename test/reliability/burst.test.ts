@@ -28,9 +28,12 @@ import {
   type RetryPolicy,
 } from "../../src/github/resilience.js";
 import { openTestDatabase, type TestDatabase, usingPostgres } from "../helpers/database.js";
-import { commitsOf, FakeGitHub } from "../helpers/fake-github.js";
-import { type FakeGitHubServer, startFakeGitHubServer } from "../helpers/fake-github-server.js";
-import type { Endpoint } from "../helpers/github-mock.js";
+import {
+  commitsOf,
+  type Endpoint,
+  FakeGitHub,
+  type FakeGitHubServer,
+} from "../helpers/fake-github/index.js";
 import { APP_ID, throwawayPrivateKey } from "../helpers/probot.js";
 import { pullRequestPayload } from "../helpers/webhook-payloads.js";
 
@@ -54,8 +57,8 @@ interface LogLine {
 }
 
 describe("a burst of deliveries on one installation (CostValueOctokit, as npm start runs it)", () => {
-  let github: FakeGitHubServer;
-  let fake: FakeGitHub;
+  let server: FakeGitHubServer;
+  let github: FakeGitHub;
   let probot: Probot;
   let db: TestDatabase | undefined;
   const lifecycle = new Lifecycle();
@@ -74,9 +77,9 @@ describe("a burst of deliveries on one installation (CostValueOctokit, as npm st
   };
 
   beforeAll(async () => {
-    fake = new FakeGitHub();
-    github = await startFakeGitHubServer({ fake, appId: APP_ID });
-    github.mock.onRequest = (request) => {
+    github = new FakeGitHub();
+    server = await github.serve();
+    github.onRequest = (request) => {
       // the credential is the installation's token: `ghs_fake_<installation>_<n>`
       const installation = Number(/^ghs_fake_(\d+)_/.exec(request.credential)?.[1] ?? Number.NaN);
       if (Number.isNaN(installation)) return; // the app's own (JWT) requests
@@ -106,7 +109,7 @@ describe("a burst of deliveries on one installation (CostValueOctokit, as npm st
     probot = new Probot({
       appId: APP_ID,
       privateKey: throwawayPrivateKey(),
-      baseUrl: github.restUrl,
+      baseUrl: server.restUrl,
       Octokit: CostValueOctokit,
       log: pino({ level: "info" }, sink),
     });
@@ -118,17 +121,17 @@ describe("a burst of deliveries on one installation (CostValueOctokit, as npm st
   afterAll(async () => {
     await lifecycle.shutdown(10_000);
     await db?.close();
-    await github?.close();
+    await server?.close();
   });
 
   /** PRs 1..count in `owner/shop` (one installation, one repository), and their head SHAs. */
   function addPullRequests(installation: number, owner: string, count: number): string[] {
-    fake.addRepo(owner, "shop", {}, 10_000 + installation);
-    fake.addIssue({ owner, repo: "shop", number: 1, body: "" });
+    github.addRepo(owner, "shop", {}, 10_000 + installation);
+    github.addIssue({ owner, repo: "shop", number: 1, body: "" });
     return Array.from({ length: count }, (_, i) => {
       const commits = commitsOf(1);
       const headSha = commits[0]?.sha ?? "";
-      fake.addPullRequest({
+      github.addPullRequest({
         owner,
         repo: "shop",
         number: 100 + i,
@@ -143,7 +146,7 @@ describe("a burst of deliveries on one installation (CostValueOctokit, as npm st
 
   function opened(installation: number, owner: string, index: number): Promise<void> {
     const number = 100 + index;
-    const headSha = fake.pulls.get(`${owner}/shop#${number}`)?.headSha ?? "";
+    const headSha = github.pulls.get(`${owner}/shop#${number}`)?.headSha ?? "";
     const payload = pullRequestPayload(
       "opened",
       { owner, repo: "shop", repoId: 10_000 + installation, number, headSha, body: BODY },
@@ -153,7 +156,7 @@ describe("a burst of deliveries on one installation (CostValueOctokit, as npm st
   }
 
   const runsOf = (heads: readonly string[]) =>
-    github.mock.checkRuns.filter((run) => heads.includes(run.head_sha));
+    github.checkRuns.filter((run) => heads.includes(run.head_sha));
   /** The head SHAs that got a run, sorted (each once when no run was duplicated). */
   const publishedHeads = (heads: readonly string[]) =>
     runsOf(heads)
@@ -197,7 +200,7 @@ describe("a burst of deliveries on one installation (CostValueOctokit, as npm st
   it("a secondary rate limit (403, Retry-After: 2): the installation waits 2 s, nothing is lost", async () => {
     const installation = 7002;
     const heads = addPullRequests(installation, "limited", 4);
-    github.mock.rateLimit("graphql", "secondary", { retryAfterSeconds: 2 });
+    github.rateLimit("graphql", "secondary", { retryAfterSeconds: 2 });
     // once the first read was refused (and the installation paused), three more deliveries
     let paused = 0;
     let more: Promise<PromiseSettledResult<void>[]> | undefined;
@@ -230,7 +233,7 @@ describe("a burst of deliveries on one installation (CostValueOctokit, as npm st
     const installation = 7003;
     const heads = addPullRequests(installation, "points", 3);
     const reset = Math.floor(Date.now() / 1000) + 2;
-    github.mock.fail("graphql", 200, 1, {
+    github.fail("graphql", 200, 1, {
       body: {
         data: null,
         errors: [

@@ -28,8 +28,7 @@ import { Lifecycle } from "../../src/github/lifecycle.js";
 import { CostValueOctokit } from "../../src/github/octokit.js";
 import { DEFAULT_RETRY_POLICY } from "../../src/github/resilience.js";
 import { openTestDatabase, type TestDatabase } from "../helpers/database.js";
-import { commitsOf, FakeGitHub } from "../helpers/fake-github.js";
-import { type FakeGitHubServer, startFakeGitHubServer } from "../helpers/fake-github-server.js";
+import { commitsOf, FakeGitHub, type FakeGitHubServer } from "../helpers/fake-github/index.js";
 import {
   APP_ID,
   instantRetries,
@@ -47,20 +46,20 @@ const LEASE_MS = 3_000;
 const RETRY_AFTER_SECONDS = 5;
 
 let db: TestDatabase;
-let github: FakeGitHubServer;
-let fake: FakeGitHub;
+let server: FakeGitHubServer;
+let github: FakeGitHub;
 const lifecycles: Lifecycle[] = [];
 
 beforeAll(async () => {
   db = await openTestDatabase();
   await migrate(db.pool);
-  fake = new FakeGitHub();
-  github = await startFakeGitHubServer({ fake, appId: APP_ID });
+  github = new FakeGitHub();
+  server = await github.serve();
 }, 60_000);
 
 afterAll(async () => {
   for (const lifecycle of lifecycles) await lifecycle.shutdown(5_000);
-  await github?.close();
+  await server?.close();
   await db?.close();
 });
 
@@ -118,7 +117,7 @@ async function workerA(database: Database, installation: number) {
   const probot = new Probot({
     appId: APP_ID,
     privateKey: throwawayPrivateKey(),
-    baseUrl: github.restUrl,
+    baseUrl: server.restUrl,
     Octokit: CostValueOctokit,
     log: pino(
       { level: "warn" },
@@ -148,7 +147,7 @@ async function workerB(): Promise<{ evaluations: EvaluationOutcome[]; lifecycle:
   const lifecycle = new Lifecycle();
   const probot = new Probot({
     githubToken: "test",
-    baseUrl: github.restUrl,
+    baseUrl: server.restUrl,
     Octokit: TestOctokit,
     log: pino({ level: "silent" }),
   });
@@ -167,11 +166,11 @@ async function workerB(): Promise<{ evaluations: EvaluationOutcome[]; lifecycle:
 }
 
 function addPullRequest(number: number, repoId: number): string {
-  if (!fake.repos.has(`${OWNER}/shop`)) fake.addRepo(OWNER, "shop", {}, repoId);
-  fake.addIssue({ owner: OWNER, repo: "shop", number: 1, body: "" });
+  if (!github.repos.has(`${OWNER}/shop`)) github.addRepo(OWNER, "shop", {}, repoId);
+  github.addIssue({ owner: OWNER, repo: "shop", number: 1, body: "" });
   const commits = commitsOf(1);
   const headSha = commits[0]?.sha ?? "";
-  fake.addPullRequest({
+  github.addPullRequest({
     owner: OWNER,
     repo: "shop",
     number,
@@ -205,12 +204,12 @@ describe("a write that waits longer than the lease", () => {
     const headSha = addPullRequest(1, 9_100);
     const a = await workerA(db, 8_001);
     const b = await workerB();
-    github.mock.rateLimit("create", "secondary", { retryAfterSeconds: RETRY_AFTER_SECONDS });
+    github.rateLimit("create", "secondary", { retryAfterSeconds: RETRY_AFTER_SECONDS });
 
     await opened(a.probot, a.installation, 1, headSha);
     await b.lifecycle.shutdown(5_000);
 
-    const runs = github.mock.checkRuns.filter((run) => run.head_sha === headSha);
+    const runs = github.checkRuns.filter((run) => run.head_sha === headSha);
     expect(runs).toHaveLength(1);
     expect(runs[0]?.conclusion).toBe("success");
     expect(b.evaluations).toEqual([]);
@@ -223,8 +222,8 @@ describe("a write that waits longer than the lease", () => {
     database.failRenewals = true;
     const a = await workerA(database, 8_002);
     const b = await workerB();
-    github.mock.rateLimit("create", "secondary", { retryAfterSeconds: RETRY_AFTER_SECONDS });
-    const createsBefore = github.mock.endpointCounts.get("create") ?? 0;
+    github.rateLimit("create", "secondary", { retryAfterSeconds: RETRY_AFTER_SECONDS });
+    const createsBefore = github.endpointCounts.get("create") ?? 0;
 
     // A's delivery succeeds: another worker covers the PR (nothing for GitHub to redeliver)
     await opened(a.probot, a.installation, 2, headSha);
@@ -232,10 +231,10 @@ describe("a write that waits longer than the lease", () => {
     // B took over after the lease ran out and published
     await expect.poll(() => b.evaluations.length, { timeout: 10_000 }).toBeGreaterThanOrEqual(1);
     expect(b.evaluations[0]?.kind).toBe("published");
-    const runs = github.mock.checkRuns.filter((run) => run.head_sha === headSha);
+    const runs = github.checkRuns.filter((run) => run.head_sha === headSha);
     expect(runs).toHaveLength(1);
     // A's refused create and B's: A's repeat after the pause never reached GitHub
-    expect((github.mock.endpointCounts.get("create") ?? 0) - createsBefore).toBe(2);
+    expect((github.endpointCounts.get("create") ?? 0) - createsBefore).toBe(2);
     expect(a.warnings.join("\n")).toMatch(/lease lost before writing/);
     await expect.poll(() => pending(2)).toBe(0);
     await b.lifecycle.shutdown(5_000);

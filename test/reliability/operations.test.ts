@@ -15,17 +15,14 @@ import { createCostValueApp } from "../../src/github/app.js";
 import { Lifecycle } from "../../src/github/lifecycle.js";
 import { Metrics } from "../../src/github/metrics.js";
 import { openTestDatabase, type TestDatabase } from "../helpers/database.js";
-import { commitsOf, type FakeGitHub, type FakePullRequest } from "../helpers/fake-github.js";
-import { freshAcmeShop } from "../helpers/fresh-github.js";
-import type { GitHubMock } from "../helpers/github-mock.js";
+import { commitsOf, FakeGitHub, type FakePullRequest } from "../helpers/fake-github/index.js";
 import { APP_ID, freePort, instantRetries, PINNED_NOW, TestOctokit } from "../helpers/probot.js";
 import { pullRequestPayload } from "../helpers/webhook-payloads.js";
 
 const SECRET = "operations-secret";
 
 let db: TestDatabase;
-let fake: FakeGitHub;
-let github: GitHubMock;
+let github: FakeGitHub;
 let server: Server;
 let base: string;
 let lines: Record<string, unknown>[];
@@ -65,7 +62,8 @@ afterAll(async () => {
 
 beforeEach(async () => {
   down = false;
-  ({ fake, github } = await freshAcmeShop(db));
+  await db.pool.query("TRUNCATE installations CASCADE");
+  github = new FakeGitHub().addRepo("acme", "shop", {}, 77).install();
   lines = [];
   const sink = new Writable({
     write(chunk, _encoding, done) {
@@ -103,7 +101,7 @@ afterEach(async () => {
 
 function addPr(number: number): FakePullRequest {
   const commits = commitsOf(2);
-  return fake.addPullRequest({
+  return github.addPullRequest({
     owner: "acme",
     repo: "shop",
     number,

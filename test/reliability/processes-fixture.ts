@@ -5,8 +5,12 @@
  */
 import { afterEach } from "vitest";
 import { type AppProcess, startAppProcess } from "../helpers/app-process.js";
-import { commitsOf, FakeGitHub, type FakePullRequest } from "../helpers/fake-github.js";
-import { type FakeGitHubServer, startFakeGitHubServer } from "../helpers/fake-github-server.js";
+import {
+  commitsOf,
+  FakeGitHub,
+  type FakeGitHubServer,
+  type FakePullRequest,
+} from "../helpers/fake-github/index.js";
 import { APP_ID } from "../helpers/probot.js";
 import { pullRequestPayload } from "../helpers/webhook-payloads.js";
 
@@ -27,9 +31,9 @@ afterEach(async () => {
   servers.length = 0;
 });
 
-export function addPr(fake: FakeGitHub, number: number, cents = 250): FakePullRequest {
+export function addPr(github: FakeGitHub, number: number, cents = 250): FakePullRequest {
   const commits = commitsOf(2, (i) => `Work ${i}\n\nAgent-Cost: ${(cents / 100).toFixed(2)} USD\n`);
-  return fake.addPullRequest({
+  return github.addPullRequest({
     owner: "acme",
     repo: "shop",
     number,
@@ -52,19 +56,19 @@ export const payloadOf = (pr: FakePullRequest, action = "opened") =>
     body: pr.body,
   });
 
-export async function fakeGitHub(): Promise<{ fake: FakeGitHub; github: FakeGitHubServer }> {
-  const fake = new FakeGitHub().addRepo("acme", "shop", {}, 77);
-  const github = await startFakeGitHubServer({ fake, appId: APP_ID });
-  servers.push(github);
-  return { fake, github };
+export async function fakeGitHub(): Promise<{ github: FakeGitHub; server: FakeGitHubServer }> {
+  const github = new FakeGitHub().addRepo("acme", "shop", {}, 77);
+  const server = await github.serve();
+  servers.push(server);
+  return { github, server };
 }
 
 export async function start(
-  github: FakeGitHubServer,
+  server: FakeGitHubServer,
   env: Record<string, string>,
 ): Promise<AppProcess> {
   const app = await startAppProcess({
-    github: github.url,
+    github: server.url,
     appId: APP_ID,
     readyPath: "/readyz",
     timeoutMs: 60_000,
@@ -74,5 +78,5 @@ export async function start(
   return app;
 }
 
-export const checkRunsOf = (github: FakeGitHubServer, pr: FakePullRequest) =>
-  github.mock.checkRuns.filter((r) => r.writes[0]?.external_id === `pr:${pr.number}`);
+export const checkRunsOf = (github: FakeGitHub, pr: FakePullRequest) =>
+  github.checkRuns.filter((r) => r.writes[0]?.external_id === `pr:${pr.number}`);

@@ -12,17 +12,17 @@ import { addPr, checkRunsOf, fakeGitHub, payloadOf, start } from "./processes-fi
 
 describe("a process killed mid-evaluation (SIGKILL)", () => {
   it("restarts, takes the evaluation over from the durable queue, and ends with one run", async () => {
-    const { fake, github } = await fakeGitHub();
-    const pr = addPr(fake, 7);
+    const { github, server } = await fakeGitHub();
+    const pr = addPr(github, 7);
     const dataDir = join(mkdtempSync(join(tmpdir(), "cv-kill-")), "data");
     const env = {
       COST_VALUE_DATA_DIR: dataDir,
       COST_VALUE_LEASE_SECONDS: "2",
       COST_VALUE_SWEEP_SECONDS: "1",
     };
-    const first = await start(github, env);
+    const first = await start(server, env);
     // GitHub stalls the read: the evaluation is in the middle when the process dies
-    github.mock.hang("graphql", { times: 1 });
+    github.hang("graphql", { times: 1 });
     const delivery = sendDelivery({
       url: first.url,
       secret: first.secret,
@@ -31,14 +31,14 @@ describe("a process killed mid-evaluation (SIGKILL)", () => {
       payload: payloadOf(pr),
     }).catch(() => ({ status: 0, body: "" }));
     await expect
-      .poll(() => github.mock.requests.some((r) => r.operation !== undefined), { timeout: 20_000 })
+      .poll(() => github.requests.some((r) => r.operation !== undefined), { timeout: 20_000 })
       .toBe(true);
     first.kill("SIGKILL");
     expect((await first.exited).signal).toBe("SIGKILL");
     expect((await delivery).status).toBe(0); // no answer: GitHub would record a failed delivery
     expect(checkRunsOf(github, pr)).toHaveLength(0);
 
-    const second = await start(github, env);
+    const second = await start(server, env);
     // the sweep finds the dead process's request once its lease expires, and finishes it
     await expect.poll(() => checkRunsOf(github, pr).length, { timeout: 30_000 }).toBe(1);
     // GitHub's redelivery of the failed delivery changes nothing but the same run
@@ -60,10 +60,10 @@ describe("a process killed mid-evaluation (SIGKILL)", () => {
 
 describe("SIGTERM", () => {
   it("stops taking deliveries, finishes the one in flight, closes the database, exits 0", async () => {
-    const { fake, github } = await fakeGitHub();
-    const pr = addPr(fake, 8);
-    const app = await start(github, {});
-    github.mock.hang("graphql", { ms: 1_500, times: 1 });
+    const { github, server } = await fakeGitHub();
+    const pr = addPr(github, 8);
+    const app = await start(server, {});
+    github.hang("graphql", { ms: 1_500, times: 1 });
     const inFlight = sendDelivery({
       url: app.url,
       secret: app.secret,
@@ -72,7 +72,7 @@ describe("SIGTERM", () => {
       payload: payloadOf(pr),
     });
     await expect
-      .poll(() => github.mock.requests.some((r) => r.operation !== undefined), { timeout: 20_000 })
+      .poll(() => github.requests.some((r) => r.operation !== undefined), { timeout: 20_000 })
       .toBe(true);
     app.kill("SIGTERM");
     expect((await inFlight).status).toBe(200);

@@ -25,8 +25,7 @@ import { Lifecycle } from "../../src/github/lifecycle.js";
 import { Metrics } from "../../src/github/metrics.js";
 import { CostValueOctokit } from "../../src/github/octokit.js";
 import { openTestDatabase, type TestDatabase, usingPostgres } from "../helpers/database.js";
-import { commitsOf, FakeGitHub } from "../helpers/fake-github.js";
-import { type FakeGitHubServer, startFakeGitHubServer } from "../helpers/fake-github-server.js";
+import { commitsOf, FakeGitHub, type FakeGitHubServer } from "../helpers/fake-github/index.js";
 import { APP_ID, throwawayPrivateKey } from "../helpers/probot.js";
 import { pullRequestPayload } from "../helpers/webhook-payloads.js";
 
@@ -39,8 +38,8 @@ interface Arrival {
 }
 
 describe("the GitHub throttle is per installation (CostValueOctokit, as npm start runs it)", () => {
-  let github: FakeGitHubServer;
-  let fake: FakeGitHub;
+  let server: FakeGitHubServer;
+  let github: FakeGitHub;
   let probot: Probot;
   let db: TestDatabase | undefined;
   const lifecycle = new Lifecycle();
@@ -49,9 +48,9 @@ describe("the GitHub throttle is per installation (CostValueOctokit, as npm star
   let deliveries = 0;
 
   beforeAll(async () => {
-    fake = new FakeGitHub();
-    github = await startFakeGitHubServer({ fake, appId: APP_ID });
-    github.mock.onRequest = (request) => {
+    github = new FakeGitHub();
+    server = await github.serve();
+    github.onRequest = (request) => {
       // the credential is the installation's token: `ghs_fake_<installation>_<n>`
       const installation = Number(/^ghs_fake_(\d+)_/.exec(request.credential)?.[1] ?? Number.NaN);
       const arrival = { at: performance.now(), installation, path: request.path };
@@ -70,7 +69,7 @@ describe("the GitHub throttle is per installation (CostValueOctokit, as npm star
     probot = new Probot({
       appId: APP_ID,
       privateKey: throwawayPrivateKey(),
-      baseUrl: github.restUrl,
+      baseUrl: server.restUrl,
       Octokit: CostValueOctokit,
       log: pino({ level: "silent" }),
     });
@@ -80,17 +79,17 @@ describe("the GitHub throttle is per installation (CostValueOctokit, as npm star
   afterAll(async () => {
     await lifecycle.shutdown(10_000);
     await db?.close();
-    await github?.close();
+    await server?.close();
   });
 
   /** A PR in `owner/shop` and its `pull_request.opened` delivery from `installation`. */
   function opened(installation: number, owner: string, number: number): Promise<void> {
     const repoId = 10_000 + installation;
-    if (!fake.repos.has(`${owner}/shop`)) fake.addRepo(owner, "shop", {}, repoId);
-    fake.addIssue({ owner, repo: "shop", number: 1, body: "" });
+    if (!github.repos.has(`${owner}/shop`)) github.addRepo(owner, "shop", {}, repoId);
+    github.addIssue({ owner, repo: "shop", number: 1, body: "" });
     const commits = commitsOf(1);
     const headSha = commits[0]?.sha ?? "";
-    fake.addPullRequest({
+    github.addPullRequest({
       owner,
       repo: "shop",
       number,
@@ -117,14 +116,14 @@ describe("the GitHub throttle is per installation (CostValueOctokit, as npm star
     await Promise.all([opened(101, "alpha", 1), opened(202, "beta", 2), opened(303, "gamma", 3)]);
     const took = performance.now() - started;
 
-    expect(github.mock.unmatched).toEqual([]);
+    expect(github.unmatched).toEqual([]);
     expect(creates.map((c) => c.installation).sort()).toEqual([101, 202, 303]);
     expect(creates.map((c) => c.path).sort()).toEqual([
       "/repos/alpha/shop/check-runs",
       "/repos/beta/shop/check-runs",
       "/repos/gamma/shop/check-runs",
     ]);
-    expect(github.mock.checkRuns).toHaveLength(3);
+    expect(github.checkRuns).toHaveLength(3);
     const times = creates.map((c) => c.at);
     const spread = Math.max(...times) - Math.min(...times);
     console.info(
@@ -141,7 +140,7 @@ describe("the GitHub throttle is per installation (CostValueOctokit, as npm star
 
     expect(creates.map((c) => c.installation)).toEqual([404, 404]);
     expect(reads.map((r) => r.installation)).toEqual([404, 404]);
-    expect(github.mock.checkRuns).toHaveLength(5);
+    expect(github.checkRuns).toHaveLength(5);
     const [first, second] = creates.map((c) => c.at).sort((a, b) => a - b);
     const gap = (second ?? 0) - (first ?? 0);
     const [read1, read2] = reads.map((r) => r.at).sort((a, b) => a - b);

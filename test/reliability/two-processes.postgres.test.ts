@@ -19,14 +19,14 @@ import {
 
 describe("two processes on one PostgreSQL", () => {
   it("50 concurrent deliveries across 10 PRs of one milestone: no duplicates, exact totals", async () => {
-    const { fake, github } = await fakeGitHub();
+    const { github, server } = await fakeGitHub();
     const db = await openTestDatabase();
     try {
       await migrate(db.pool);
       const url = db.url ?? "";
       const env = { DATABASE_URL: url };
-      const [a, b] = await Promise.all([start(github, env), start(github, env)]);
-      const prs = Array.from({ length: 10 }, (_, i) => addPr(fake, 20 + i, 100 + i * 10));
+      const [a, b] = await Promise.all([start(server, env), start(server, env)]);
+      const prs = Array.from({ length: 10 }, (_, i) => addPr(github, 20 + i, 100 + i * 10));
       const actions = ["opened", "synchronize", "edited", "labeled", "reopened"];
       const deliveries = prs.flatMap((pr, i) =>
         actions.map((action, j) => ({
@@ -77,16 +77,14 @@ describe("two processes on one PostgreSQL", () => {
       // the rollup comment is written once the milestone has been quiet (the scheduler's 5 s, at
       // most 30 s after the first change): wait for it, then there must be exactly one
       const rollupComments = () =>
-        github.mock.comments.filter((c) => c.body.startsWith("<!-- cost-value:rollup repository="));
+        github.comments.filter((c) => c.body.startsWith("<!-- cost-value:rollup repository="));
       await expect.poll(() => rollupComments().length, { timeout: 45_000 }).toBeGreaterThan(0);
       const rollups = rollupComments();
-      const rollupIssues = github.mock.issues.filter(
-        (i) => i.title === "Cost & value: Checkout v2",
-      );
+      const rollupIssues = github.issues.filter((i) => i.title === "Cost & value: Checkout v2");
       expect(rollupIssues).toHaveLength(1);
       expect(rollups).toHaveLength(1);
       await expect
-        .poll(() => github.mock.comments.find((c) => c === rollups[0])?.body ?? "", {
+        .poll(() => github.comments.find((c) => c === rollups[0])?.body ?? "", {
           timeout: 30_000,
         })
         .toContain("**Spend \\$29.00**");

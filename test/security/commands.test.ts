@@ -16,8 +16,7 @@ import { type Database, openDatabase } from "../../src/db/database.js";
 import { migrate } from "../../src/db/migrate.js";
 import { createCostValueApp } from "../../src/github/app.js";
 import { openTestDatabase, type TestDatabase } from "../helpers/database.js";
-import { commitsOf, FakeGitHub } from "../helpers/fake-github.js";
-import { GitHubMock } from "../helpers/github-mock.js";
+import { commitsOf, FakeGitHub } from "../helpers/fake-github/index.js";
 import { APP_ID, instantRetries, PINNED_NOW, TestOctokit } from "../helpers/probot.js";
 import { commentPayload, pullRequestPayload } from "../helpers/webhook-payloads.js";
 
@@ -25,8 +24,7 @@ const REPO = { owner: "acme", repo: "shop", repoId: 77 };
 const MILESTONE = { number: 3, title: "Checkout v2" };
 
 let db: TestDatabase;
-let fake: FakeGitHub;
-let github: GitHubMock;
+let github: FakeGitHub;
 let now: Date;
 let logLines: Record<string, unknown>[];
 let deliveries = 0;
@@ -69,9 +67,9 @@ beforeEach(async () => {
   await db.pool.query("TRUNCATE installations CASCADE"); // command_rate too (its foreign key)
   now = new Date(PINNED_NOW);
   logLines = [];
-  fake = new FakeGitHub().addRepo("acme", "shop", {}, REPO.repoId);
+  github = new FakeGitHub().addRepo("acme", "shop", {}, REPO.repoId);
   const commits = commitsOf(1, () => "Work\n\nAgent-Cost: 14.62 USD\n");
-  const pr = fake.addPullRequest({
+  const pr = github.addPullRequest({
     owner: "acme",
     repo: "shop",
     number: 11,
@@ -81,7 +79,6 @@ beforeEach(async () => {
     closingIssues: [{ number: 123 }],
     milestone: { ...MILESTONE, state: "OPEN" },
   });
-  github = new GitHubMock(fake, APP_ID);
   github.install();
   probot = await appProcess();
   await receive(

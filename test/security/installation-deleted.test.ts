@@ -11,7 +11,7 @@ import { migrate } from "../../src/db/migrate.js";
 import { deleteInstallation, resumePurges } from "../../src/db/purges.js";
 import { Lifecycle } from "../../src/github/lifecycle.js";
 import { openTestDatabase, type TestDatabase } from "../helpers/database.js";
-import { commitsOf } from "../helpers/fake-github.js";
+import { commitsOf } from "../helpers/fake-github/index.js";
 import { installationDeletedPayload } from "../helpers/webhook-payloads.js";
 import {
   deliver,
@@ -128,12 +128,12 @@ beforeEach(async () => {
     maintainer: "bob",
   });
   // installation 2 has a second repository, acme/web
-  b.fake.addRepo("acme", "web", {}, WEB_REPO_ID);
+  b.github.addRepo("acme", "web", {}, WEB_REPO_ID);
   const commits = commitsOf(
     1,
     () => "Web\n\nAgent-Usage: openai/gpt-5 input=10 output=10 cost=3.33\nAgent-Cost: 3.33 USD\n",
   );
-  const web = b.fake.addPullRequest({
+  const web = b.github.addPullRequest({
     owner: "acme",
     repo: "web",
     number: 11,

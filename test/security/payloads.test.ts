@@ -14,9 +14,7 @@ import { migrate } from "../../src/db/migrate.js";
 import { createCostValueApp } from "../../src/github/app.js";
 import { acceptPayload, checkPayload } from "../../src/github/payload-guard.js";
 import { openTestDatabase, type TestDatabase } from "../helpers/database.js";
-import { commitsOf, type FakeGitHub, type FakePullRequest } from "../helpers/fake-github.js";
-import { freshAcmeShop } from "../helpers/fresh-github.js";
-import type { GitHubMock } from "../helpers/github-mock.js";
+import { commitsOf, FakeGitHub, type FakePullRequest } from "../helpers/fake-github/index.js";
 import { APP_ID, instantRetries, PINNED_NOW, TestOctokit } from "../helpers/probot.js";
 import {
   checkRunPayload,
@@ -32,8 +30,7 @@ const REPO = { owner: "acme", repo: "shop", repoId: 77 };
 const MILESTONE = { number: 3, title: "Checkout v2", description: "Budget: $100\n" };
 
 let db: TestDatabase;
-let fake: FakeGitHub;
-let github: GitHubMock;
+let github: FakeGitHub;
 let probot: Probot;
 let pr: FakePullRequest;
 let logs: { level: number; msg: string; problems?: string[]; event?: string }[];
@@ -52,10 +49,11 @@ afterAll(async () => {
 });
 
 beforeEach(async () => {
-  ({ fake, github } = await freshAcmeShop(db));
+  await db.pool.query("TRUNCATE installations CASCADE");
+  github = new FakeGitHub().addRepo("acme", "shop", {}, 77).install();
   github.permissions.set("maria", { permission: "write", role_name: "maintain" });
   const commits = commitsOf(1, () => "Work\n\nAgent-Cost: 1.50 USD\n");
-  pr = fake.addPullRequest({
+  pr = github.addPullRequest({
     ...{ owner: "acme", repo: "shop", number: 7, title: "PR 7" },
     body: "## Value\nIssue: #12\nType: defect\nWorth: $8,000\n",
     headSha: commits[0]?.sha ?? "",

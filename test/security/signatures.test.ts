@@ -16,8 +16,7 @@ import { UnsafeEnvironmentError } from "../../src/github/environment.js";
 import { Lifecycle } from "../../src/github/lifecycle.js";
 import { Metrics } from "../../src/github/metrics.js";
 import { openTestDatabase, type TestDatabase } from "../helpers/database.js";
-import { commitsOf, FakeGitHub } from "../helpers/fake-github.js";
-import { GitHubMock } from "../helpers/github-mock.js";
+import { commitsOf, FakeGitHub } from "../helpers/fake-github/index.js";
 import {
   APP_ID,
   freePort,
@@ -37,7 +36,7 @@ const privateKey = throwawayPrivateKey();
 let db: TestDatabase;
 let server: Server;
 let port: number;
-let github: GitHubMock;
+let github: FakeGitHub;
 let tokenRequests = 0;
 let prBody: string;
 let commentBody: string;
@@ -52,9 +51,9 @@ afterAll(async () => {
 
 beforeEach(async () => {
   await db.pool.query("TRUNCATE installations CASCADE");
-  const fake = new FakeGitHub().addRepo("acme", "shop", {}, 77);
+  github = new FakeGitHub().addRepo("acme", "shop", {}, 77);
   const commits = commitsOf(2);
-  const pr = fake.addPullRequest({
+  const pr = github.addPullRequest({
     owner: "acme",
     repo: "shop",
     number: 7,
@@ -64,7 +63,6 @@ beforeEach(async () => {
     closingIssues: [{ number: 1 }],
     milestone: { number: 3, title: "Checkout v2", state: "OPEN" },
   });
-  github = new GitHubMock(fake, APP_ID);
   github.install();
   github.permissions.set("maria", { permission: "admin", role_name: "admin" });
   tokenRequests = 0;

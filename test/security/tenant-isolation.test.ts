@@ -11,7 +11,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { migrate } from "../../src/db/migrate.js";
 import { readRollup } from "../../src/db/rollup-read.js";
 import { openTestDatabase, type TestDatabase } from "../helpers/database.js";
-import { commitsOf } from "../helpers/fake-github.js";
+import { commitsOf } from "../helpers/fake-github/index.js";
 import { milestonePayload } from "../helpers/webhook-payloads.js";
 import {
   deliver,
@@ -166,9 +166,9 @@ describe("two installations with the same repository names and numbers", () => {
 
   it("a rollup never includes another repository of the same installation", async () => {
     // acme/web in installation 1: the same milestone number and PR number, another cost
-    a.fake.addRepo("acme", "web", {}, 103);
+    a.github.addRepo("acme", "web", {}, 103);
     const commits = commitsOf(1, () => "Web\n\nAgent-Cost: 33.33 USD\n");
-    const web = a.fake.addPullRequest({
+    const web = a.github.addPullRequest({
       owner: "acme",
       repo: "web",
       number: 11,

@@ -2,8 +2,8 @@
  * Two installations of the app on one database, for the tenant-isolation and data-deletion tests.
  * Their repositories have the same owner/name (`acme/shop`), the same milestone number and title
  * and the same PR numbers, but different GitHub ids, costs and worth, so anything of one that shows
- * in the other is recognizable. Each installation has its own GitHub (a FakeGitHub + GitHubMock on
- * its own base URL): the Octokit of an installation is routed by its installation id, as GitHub
+ * in the other is recognizable. Each installation has its own GitHub (a FakeGitHub on nock at its
+ * own base URL): the Octokit of an installation is routed by its installation id, as GitHub
  * scopes each installation's token to its own repositories. Authentication is the real app flow
  * (a throwaway key, a JWT, a token exchange per installation answered by nock).
  */
@@ -11,8 +11,7 @@ import nock from "nock";
 import pino from "pino";
 import { Probot } from "probot";
 import { type CostValueOptions, createCostValueApp } from "../../src/github/app.js";
-import { commitsOf, FakeGitHub, type FakePullRequest } from "../helpers/fake-github.js";
-import { GitHubMock } from "../helpers/github-mock.js";
+import { commitsOf, FakeGitHub, type FakePullRequest } from "../helpers/fake-github/index.js";
 import {
   APP_ID,
   instantRetries,
@@ -37,8 +36,7 @@ export interface Tenant {
   worth: string;
   /** Someone with write access to the repository. */
   maintainer: string;
-  fake: FakeGitHub;
-  github: GitHubMock;
+  github: FakeGitHub;
   prs: FakePullRequest[];
 }
 
@@ -71,8 +69,7 @@ export function makeTenant(params: {
 }): Tenant {
   const owner = params.owner ?? "acme";
   const repo = params.repo ?? "shop";
-  const fake = new FakeGitHub().addRepo(owner, repo, {}, params.repoId);
-  const github = new GitHubMock(fake, APP_ID, baseUrlOf(params.installationId));
+  const github = new FakeGitHub().addRepo(owner, repo, {}, params.repoId);
   github.permissions.set(params.maintainer, { permission: "write", role_name: "write" });
   const prs = Object.entries(params.costs).map(([number, cost]) => {
     const commits = commitsOf(
@@ -80,7 +77,7 @@ export function makeTenant(params: {
       () =>
         `Work\n\nAgent-Usage: anthropic/claude-sonnet-4-5 input=1000 output=100 cost=${cost}\nAgent-Cost: ${cost} USD\n`,
     );
-    return fake.addPullRequest({
+    return github.addPullRequest({
       owner,
       repo,
       number: Number(number),
@@ -101,7 +98,6 @@ export function makeTenant(params: {
     costs: params.costs,
     worth: params.worth,
     maintainer: params.maintainer,
-    fake,
     github,
     prs,
   };
@@ -177,7 +173,7 @@ export const tokenOf = (installationId: number): string =>
 export function installGitHub(tenants: Tenant[]): { tokenRequests: number[]; jwts: string[] } {
   const seen = { tokenRequests: [] as number[], jwts: [] as string[] };
   for (const t of new Set(tenants)) {
-    t.github.install();
+    t.github.install({ baseUrl: baseUrlOf(t.installationId) });
     nock(baseUrlOf(t.installationId))
       .persist()
       .post(`/app/installations/${t.installationId}/access_tokens`)

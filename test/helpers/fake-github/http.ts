@@ -1,23 +1,14 @@
 /**
- * A fake GitHub over real HTTP on 127.0.0.1, for the app run as a process (or any Octokit): the
- * GitHubMock router behind a `node:http` server. Probot reaches it as a GitHub Enterprise host:
- * `GHE_HOST=127.0.0.1:PORT GHE_PROTOCOL=http` makes the REST base `http://127.0.0.1:PORT/api/v3`
- * and Octokit's GraphQL URL `http://127.0.0.1:PORT/api/graphql`; plain paths (`/graphql`,
- * `/repos/…`) are served too. Keep-alive, no per-request logging.
- *
- *   const github = await startFakeGitHubServer({ fake, appId: 1001 });
- *   env: { GHE_HOST: github.host, GHE_PROTOCOL: "http" }   // or Octokit({ baseUrl: github.restUrl })
- *   github.mock.count()                                      // the API calls the app made
- *   await github.close();
+ * The fake GitHub over real HTTP on 127.0.0.1, for the app run as a process (or any Octokit).
+ * Probot reaches it as a GitHub Enterprise host: `GHE_HOST=127.0.0.1:PORT GHE_PROTOCOL=http` makes
+ * the REST base `http://127.0.0.1:PORT/api/v3` and Octokit's GraphQL URL
+ * `http://127.0.0.1:PORT/api/graphql`; plain paths (`/graphql`, `/repos/…`) are served too.
+ * Keep-alive, no per-request logging.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import {
-  GitHubMock,
-  type GitHubMockOptions,
-  type GraphqlFake,
-  serializeJson,
-} from "./github-mock.js";
+import { serializeJson } from "./json.js";
+import type { Routable } from "./routes.js";
 
 export interface FakeGitHubServer {
   /** `http://127.0.0.1:PORT` */
@@ -27,21 +18,14 @@ export interface FakeGitHubServer {
   /** `127.0.0.1:PORT`: GHE_HOST for Probot (with GHE_PROTOCOL=http). */
   host: string;
   port: number;
-  mock: GitHubMock;
   /** Environment for the app process: GHE_HOST and GHE_PROTOCOL. */
   env: { GHE_HOST: string; GHE_PROTOCOL: string };
   close(): Promise<void>;
 }
 
-export interface FakeGitHubServerOptions {
-  fake: GraphqlFake;
-  appId: number;
+export interface ServeOptions {
   /** Latency added to every answer (GitHub's own is tens to hundreds of ms). */
   delayMs?: number;
-  /** Serve this mock instead of a new one (its `baseUrl` is only used for its nock install). */
-  mock?: GitHubMock;
-  /** Options of the new mock (ids: `small` or `github`, first ids). */
-  mockOptions?: GitHubMockOptions;
 }
 
 function readBody(req: IncomingMessage): Promise<string> {
@@ -62,10 +46,10 @@ function parse(text: string): unknown {
   }
 }
 
-export async function startFakeGitHubServer(
-  options: FakeGitHubServerOptions,
+export async function serveHttp(
+  github: Routable,
+  options: ServeOptions = {},
 ): Promise<FakeGitHubServer> {
-  let mock: GitHubMock | undefined = options.mock;
   let origin = "";
   const delayMs = options.delayMs ?? 0;
 
@@ -73,7 +57,7 @@ export async function startFakeGitHubServer(
     const text = await readBody(req);
     if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs));
     const path = req.url ?? "/";
-    const answer = await (mock as GitHubMock).handle({
+    const answer = await github.handle({
       method: req.method ?? "GET",
       path,
       headers: req.headers,
@@ -112,14 +96,12 @@ export async function startFakeGitHubServer(
   });
   const port = (server.address() as AddressInfo).port;
   origin = `http://127.0.0.1:${port}`;
-  mock ??= new GitHubMock(options.fake, options.appId, `${origin}/api/v3`, options.mockOptions);
   const host = `127.0.0.1:${port}`;
   return {
     url: origin,
     restUrl: `${origin}/api/v3`,
     host,
     port,
-    mock,
     env: { GHE_HOST: host, GHE_PROTOCOL: "http" },
     close: () =>
       new Promise<void>((resolve) => {
