@@ -4,7 +4,8 @@
  */
 import { formatHours } from "./investment/duration.js";
 import type { InvestmentLine, InvestmentTotal } from "./investment/lines.js";
-import { escapeShort, table } from "./markdown/escape.js";
+import { escapeWithCode } from "./markdown/code.js";
+import { cutText, table } from "./markdown/escape.js";
 import { formatMoney, type Money } from "./money.js";
 
 const KIND_LABEL: Record<InvestmentLine["kind"], string> = {
@@ -52,7 +53,7 @@ export function renderInvestmentTable(
     line.minutes === undefined ? "—" : formatHours(line.minutes),
     lineAmount(line, total),
     line.basis,
-    escapeShort(line.detail, 400),
+    escapeWithCode(cutText(line.detail, 400)),
   ]);
   const minutes = lines.reduce((sum, line) => sum + (line.minutes ?? 0), 0);
   rows.push([
@@ -62,7 +63,7 @@ export function renderInvestmentTable(
       ? "—"
       : `**${md({ micros: total.totalMicros, currency: total.currency })}**`,
     "",
-    escapeShort(totalScope(total), 400),
+    escapeWithCode(cutText(totalScope(total), 400)),
   ]);
   return table(["", "hours", "amount", "basis", "how it was known"], rows, [
     "left",

@@ -71,7 +71,7 @@ describe("from the agent's log to the check", () => {
     );
     expect(check.stderr).toBe("");
     expect(check.stdout.split("\n")[0]).toBe(
-      "cost/value: success — $0.14 agent spend · worth $8,000 (57,143×) · <0.1% of budget",
+      "cost/value: success — $0.14 invested + 30 min not priced · worth $8,000 (57,143×) · <0.1% of budget",
     );
   }, 60_000);
 });

@@ -94,7 +94,9 @@ describe("pull_request events", () => {
     ]);
     const run = onlyRun();
     expect(run).toMatchObject({ head_sha: pr.headSha, name: "cost/value", conclusion: "success" });
-    expect(run.output?.title).toBe("$4.34 agent spend · worth $8,000 (1,843×) · 1.4% of budget");
+    expect(run.output?.title).toBe(
+      "$4.34 invested + 30 min not priced · worth $8,000 (1,843×) · 1.4% of budget",
+    );
     expect(run.writes[0]).toMatchSnapshot();
   });
 
@@ -137,7 +139,7 @@ describe("pull_request events", () => {
     pr.headSha = next[0]?.sha ?? "";
     await receive("pull_request", pullRequestPayload("synchronize", target(pr)));
     expect(github.checkRuns.map((r) => r.head_sha)).toEqual([pr.commits[1]?.sha, pr.headSha]);
-    expect(github.checkRuns[1]?.output?.title).toMatch(/^\$5\.34 agent spend/);
+    expect(github.checkRuns[1]?.output?.title).toMatch(/^\$5\.34 invested/);
   });
 
   it("evaluates the PR's current head when the event is stale", async () => {
@@ -179,7 +181,7 @@ describe("pull_request events", () => {
     const pr = addPr({}, commitsOf(250));
     await receive("pull_request", pullRequestPayload("opened", target(pr)));
     expect(github.count()).toEqual({ total: 4, reads: 3, writes: 1 });
-    expect(onlyRun().output?.title).toMatch(/^\$2\.50 agent spend/);
+    expect(onlyRun().output?.title).toMatch(/^\$2\.50 invested/);
   });
 
   it("lists an unpriced model and stays neutral", async () => {

@@ -122,7 +122,9 @@ describe("the ledger behind the app", () => {
     const run = github.checkRuns.find(
       (r) => r.head_sha === github.pulls.get("acme/shop#12")?.headSha,
     );
-    expect(run?.output?.title).toBe("$12.48 agent spend · worth $8,000 (641×) · 90% of budget");
+    expect(run?.output?.title).toBe(
+      "$12.48 invested + 30 min not priced · worth $8,000 (641×) · 90% of budget",
+    );
     expect(run?.output?.summary).toContain(
       "Issue #123: \\$27.10 of \\$30 budget across 2 PRs (90%)",
     );

@@ -164,3 +164,39 @@ export function installationDeletedPayload(): Record<string, unknown> {
   (payload.installation as Record<string, unknown>).id = INSTALLATION_ID;
   return payload;
 }
+
+/** A `pull_request_review.submitted` payload on `t` by `reviewer` (the examples' shape). */
+export function reviewPayload(
+  t: Target,
+  review: { id: number; reviewer: string; body?: string; state?: string; prAuthor?: string },
+): Record<string, unknown> {
+  const payload = example("pull_request_review", "submitted");
+  repository(payload, t);
+  const pr = payload.pull_request as Record<string, unknown>;
+  pr.number = t.number;
+  pr.user = { ...(pr.user as Record<string, unknown>), login: review.prAuthor ?? "dev" };
+  const r = payload.review as Record<string, unknown>;
+  r.id = review.id;
+  r.user = { ...(r.user as Record<string, unknown>), login: review.reviewer };
+  r.body = review.body ?? null;
+  r.state = review.state ?? "approved";
+  return payload;
+}
+
+/** A `workflow_job.completed` payload on `t`'s repository for commit `sha`. */
+export function workflowJobPayload(
+  t: Target,
+  job: { id: number; sha: string; startedAt: string; completedAt: string; labels: string[] },
+  options: { private?: boolean } = {},
+): Record<string, unknown> {
+  const payload = example("workflow_job", "completed");
+  repository(payload, t);
+  (payload.repository as Record<string, unknown>).private = options.private ?? true;
+  const w = payload.workflow_job as Record<string, unknown>;
+  w.id = job.id;
+  w.head_sha = job.sha;
+  w.started_at = job.startedAt;
+  w.completed_at = job.completedAt;
+  w.labels = job.labels;
+  return payload;
+}

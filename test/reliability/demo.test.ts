@@ -21,7 +21,7 @@ describe("npm run demo", () => {
     }
     expect(printed).toMatch(/milestone\.edited +"Checkout v2" \(Budget: \$500\) → 200/);
     expect(printed).toContain(
-      "acme/shop#11  success  — $4.29 agent spend · worth $8,000 (1,865×) · 1.4% of budget",
+      "acme/shop#11  success  — $4.29 invested + 30 min not priced · worth $8,000 (1,865×) · 1.4% of budget",
     );
     expect(printed).toContain("acme/shop#12  failure  — Value statement missing or incomplete");
     // the summaries as text for the terminal, with their fixes

@@ -166,6 +166,7 @@ const GRAPHQL_TYPE_PERMISSIONS: Record<string, Need | null> = {
   Actor: { permission: "metadata", access: "read" },
   PullRequest: { permission: "pull_requests", access: "read" },
   PullRequestCommit: { permission: "pull_requests", access: "read" },
+  PullRequestReview: { permission: "pull_requests", access: "read" },
   // labels and milestones of a pull request (issues: read would do as well)
   Label: { permission: "pull_requests", access: "read" },
   Milestone: { permission: "pull_requests", access: "read" },
@@ -185,6 +186,7 @@ const GRAPHQL_TYPE_PERMISSIONS: Record<string, Need | null> = {
   CheckSuiteConnection: null,
   CheckRunConnection: null,
   SearchResultItemConnection: null,
+  PullRequestReviewConnection: null,
 };
 
 const GRAPHQL_FIELD_PERMISSIONS: Record<string, Need> = {
@@ -195,6 +197,7 @@ const GRAPHQL_FIELD_PERMISSIONS: Record<string, Need> = {
   "Commit.checkSuites": { permission: "checks", access: "read" },
   "Commit.associatedPullRequests": { permission: "pull_requests", access: "read" },
   "PullRequest.commits": { permission: "pull_requests", access: "read" },
+  "PullRequest.reviews": { permission: "pull_requests", access: "read" },
 };
 
 /** Events → the permission GitHub requires to receive them (webhook events and payloads). */
@@ -204,6 +207,9 @@ const EVENT_PERMISSIONS: Record<string, Need> = {
   check_run: { permission: "checks", access: "read" },
   milestone: { permission: "issues", access: "read" }, // or pull_requests
   issue_comment: { permission: "issues", access: "read" }, // or pull_requests
+  pull_request_review: { permission: "pull_requests", access: "read" },
+  // delivered with the Actions permission; the app makes no Actions API call
+  workflow_job: { permission: "actions", access: "read" },
 };
 
 /** Events every installation receives without asking (not listed in default_events). */
@@ -377,6 +383,10 @@ describe("app.yml asks for what the code uses", () => {
         return need?.permission ? [{ permission: need.permission, access: need.access }] : [];
       }),
       ...graphqlNeeds().needs.values(),
+      // events the app subscribes to that no API call needs a permission for
+      ...appYml().default_events.flatMap((e) =>
+        e === "workflow_job" ? [EVENT_PERMISSIONS[e] as Need] : [],
+      ),
     ];
     expect(sorted(appYml().default_permissions)).toEqual(required(needs));
   });

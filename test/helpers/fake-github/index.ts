@@ -26,6 +26,7 @@ export type { FakeGitHubServer } from "./http.js";
 export { type RestId, restId, serializeJson } from "./json.js";
 export {
   commitsOf,
+  FAKE_COMMIT_DATE,
   type FakeCheckRun,
   type FakeComment,
   type FakeCommit,
@@ -33,6 +34,7 @@ export {
   type FakeFile,
   type FakeIssue,
   type FakePullRequest,
+  type FakeReview,
   fakeSha,
   type IdStyle,
 } from "./model.js";

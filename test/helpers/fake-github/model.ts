@@ -19,6 +19,23 @@ export interface FakeCommit {
   sha: string;
   message: string;
   author: { name?: string; email?: string; login?: string };
+  /** ISO 8601; default `FAKE_COMMIT_DATE` (every commit at one time: one work session). */
+  authoredAt?: string;
+  committedAt?: string;
+}
+
+/** The date of a commit that gives none. */
+export const FAKE_COMMIT_DATE = "2026-11-20T09:00:00Z";
+
+/** A review submitted on a pull request. */
+export interface FakeReview {
+  /** `fullDatabaseId`, above 2^31 like GitHub's. */
+  id: number;
+  /** Login; `null` for a deleted account. */
+  author: string | null;
+  body?: string;
+  state?: "APPROVED" | "CHANGES_REQUESTED" | "COMMENTED" | "DISMISSED" | "PENDING";
+  submittedAt?: string;
 }
 
 export interface FakePullRequest {
@@ -46,6 +63,10 @@ export interface FakePullRequest {
   };
   commits: FakeCommit[];
   closingIssues?: { owner?: string; repo?: string; number: number }[];
+  /** Lines added and deleted (default 40 and 10). */
+  additions?: number;
+  deletions?: number;
+  reviews?: FakeReview[];
 }
 
 /** An issue: added by a test (`addIssue`) or created by the app (`POST …/issues`). */

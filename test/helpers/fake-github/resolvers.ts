@@ -13,6 +13,7 @@ import {
   pageOf,
 } from "./graphql-support.js";
 import {
+  FAKE_COMMIT_DATE,
   type FakeCheckRun,
   type FakeCommit,
   type FakeIssue,
@@ -121,6 +122,8 @@ export class Resolvers {
       __typename: "Commit",
       oid: c.sha,
       message: c.message,
+      authoredDate: c.authoredAt ?? FAKE_COMMIT_DATE,
+      committedDate: c.committedAt ?? c.authoredAt ?? FAKE_COMMIT_DATE,
       author: {
         name: c.author.name ?? null,
         email: c.author.email ?? null,
@@ -208,6 +211,27 @@ export class Resolvers {
       commits: (args: PageArgs, _: unknown, info: GraphQLResolveInfo) =>
         pageOf(
           pr.commits.map((c) => ({ __typename: "PullRequestCommit", commit: this.#commit(c) })),
+          args,
+          info,
+        ),
+      additions: pr.additions ?? 40,
+      deletions: pr.deletions ?? 10,
+      reviews: (
+        args: PageArgs & { states?: string[] | null },
+        _: unknown,
+        info: GraphQLResolveInfo,
+      ) =>
+        pageOf(
+          (pr.reviews ?? [])
+            .filter((r) => args.states == null || args.states.includes(r.state ?? "COMMENTED"))
+            .map((r) => ({
+              __typename: "PullRequestReview",
+              fullDatabaseId: String(r.id),
+              state: r.state ?? "COMMENTED",
+              submittedAt: r.state === "PENDING" ? null : (r.submittedAt ?? FAKE_COMMIT_DATE),
+              body: r.body ?? "",
+              author: r.author === null ? null : { __typename: "User", login: r.author },
+            })),
           args,
           info,
         ),
