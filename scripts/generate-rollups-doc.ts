@@ -22,7 +22,7 @@ export async function renderExampleRollup(): Promise<string> {
   const db = await openDatabase({ dataDir: "memory://" });
   try {
     await migrate(db.pool);
-    const { milestone, prs } = exampleMilestone();
+    const { milestone, prs } = exampleMilestone({ investment: true });
     await upsertMilestone(db.pool, milestone);
     for (const pr of prs) await recordPullRequest(db.pool, pr);
     // spread the PRs over days, as a real milestone's would be

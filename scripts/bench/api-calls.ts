@@ -25,7 +25,12 @@ import {
   type FakePullRequest,
 } from "../../test/helpers/fake-github/index.js";
 import { APP_ID, TestOctokit, throwawayPrivateKey } from "../../test/helpers/probot.js";
-import { checkRunPayload, pullRequestPayload } from "../../test/helpers/webhook-payloads.js";
+import {
+  checkRunPayload,
+  pullRequestPayload,
+  reviewPayload,
+  workflowJobPayload,
+} from "../../test/helpers/webhook-payloads.js";
 import type { BenchContext } from "./common.js";
 import { freshPostgresDatabase } from "./process.js";
 
@@ -222,6 +227,39 @@ export async function run(ctx: BenchContext): Promise<void> {
           n > 250
             ? `get PR, ${Math.ceil(250 / 100)} commit pages (REST stops at 250 of ${n} commits: the cost is wrong), issue, config, create check`
             : `get PR, ${Math.max(1, Math.ceil(n / 100))} commit page(s), issue, config, create check`,
+      });
+      // investment that arrives later: a review and a CI job, from their payloads alone
+      const reads = (c: Calls) => c.checkReads + c.rollup - c.rollupWrites;
+      const writes = (c: Calls) => c.checkWrites + c.rollupWrites;
+      before = snapshot(github);
+      await receive(
+        "pull_request_review",
+        reviewPayload(where, { id: 3_000_000_000 + n, reviewer: "rev" }),
+      );
+      const review = diff(github, before);
+      before = snapshot(github);
+      await receive(
+        "workflow_job",
+        workflowJobPayload(where, {
+          id: 9_000_000_000 + n,
+          sha: pr.headSha,
+          startedAt: "2026-12-01T10:00:00Z",
+          completedAt: "2026-12-01T10:03:10Z",
+          labels: ["ubuntu-latest"],
+        }),
+      );
+      const job = diff(github, before);
+      ctx.record({
+        name: `${n} commits: pull_request_review.submitted, reads`,
+        value: reads(review),
+        unit: "calls",
+        note: `target 0: the review line is re-priced from the payload and the ledger; plus ${writes(review)} write (the milestone's rollup comment, edited now: the bench app has no rollup scheduler)`,
+      });
+      ctx.record({
+        name: `${n} commits: workflow_job.completed, reads`,
+        value: reads(job),
+        unit: "calls",
+        note: `target 0: the CI line is re-priced from the payload and the ledger; plus ${writes(job)} write (the rollup comment)`,
       });
       rollups.push({ n, first, same, changed });
       ctx.log(

@@ -171,7 +171,7 @@ async function burst(
     // each PR costs $0.60 (0.10 + 0.20 + 0.30): the rollup is final when it shows N × $0.60
     let finalRollupSeconds = Number.NaN;
     if (milestone) {
-      const spend = `**Spend \\$${(0.6 * n).toFixed(2)}**`;
+      const spend = `**Investment \\$${(0.6 * n).toFixed(2)}**`;
       const until = Date.now() + 120_000;
       while (Date.now() < until) {
         if (github.comments.some((c) => c.body.includes(spend))) {

@@ -53,7 +53,7 @@ export function renderInvestmentTable(
     line.minutes === undefined ? "—" : formatHours(line.minutes),
     lineAmount(line, total),
     line.basis,
-    escapeWithCode(cutText(line.detail, 400)),
+    escapeWithCode(cutText(line.detail, 700)),
   ]);
   const minutes = lines.reduce((sum, line) => sum + (line.minutes ?? 0), 0);
   rows.push([

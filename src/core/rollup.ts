@@ -9,6 +9,7 @@ import { escapeWithCode, inlineCode } from "./markdown/code.js";
 import { cutText, escapeInline, escapeShort, table } from "./markdown/escape.js";
 import { formatMoney, ratio } from "./money.js";
 import { fitWithin } from "./render.js";
+import { renderInvestmentByKind } from "./rollup-investment.js";
 
 export interface RollupPullRequest {
   number: number;
@@ -57,6 +58,21 @@ export interface RollupData {
   unpricedModels: { model: string; pullRequests: number }[];
   /** Cumulative spend by day (YYYY-MM-DD), oldest first. */
   spendOverTime: { day: string; cumulative: bigint }[];
+  /** The agent-cost part of `spend` (commit trailers). */
+  agentSpend?: bigint;
+  /**
+   * The milestone's investment lines summed by kind and basis (`spend` is their priced total in
+   * `currency`, agent cost for PRs recorded before lines existed). `amount` absent: not priced.
+   */
+  byKind?: RollupInvestment[];
+}
+
+export interface RollupInvestment {
+  kind: "agents" | "engineering" | "review" | "ci" | "coordination";
+  basis: "measured" | "declared" | "estimated";
+  minutes: number;
+  amount?: bigint;
+  pullRequests: number;
 }
 
 export interface Forecast {
@@ -146,8 +162,8 @@ export function renderRollup(params: {
     `## ${params.final === true ? "Final cost & value" : "Cost & value"}: ${escapeShort(m.title, 120)}`,
   );
   const headline = [
-    `**Spend ${money(data.spend)}**`,
-    `declared worth ${money(data.worth, true)} (${times(data.worth, data.spend)} of spend)`,
+    `**Investment ${money(data.spend)}**`,
+    `declared worth ${money(data.worth, true)} (${times(data.worth, data.spend)} of investment)`,
     m.budget !== undefined
       ? `budget ${money(m.budget, true)} (${percent(data.spend, m.budget)} used${data.spend > m.budget ? ", **over budget**" : ""})`
       : m.budgetProblem !== undefined
@@ -171,11 +187,14 @@ export function renderRollup(params: {
     parts.push("_No forecast: the milestone has no due date._");
   }
 
+  const byKind = renderInvestmentByKind(data.byKind ?? [], (micros) => money(micros), chartNumber);
+  if (byKind !== undefined) parts.push(byKind);
+
   // by value type: chart and table
   if (data.byType.length > 0) {
     const pie = [
       "```mermaid",
-      "pie showData title Spend by value type",
+      "pie showData title Investment by value type",
       ...data.byType
         .filter((t) => t.spend > 0n)
         .map((t) => `  "${mermaidLabel(t.type)}" : ${chartNumber(t.spend)}`),
@@ -290,7 +309,7 @@ export function renderRollup(params: {
     );
   }
   parts.push(
-    `<sub>Spend is agent cost recorded in commit trailers, in ${data.currency}; a work item's worth counts once however many PRs it has. Posted by cost-value; \`/cost-value rollup\` posts it on demand.</sub>`,
+    `<sub>Investment is every priced line — agent cost from commit trailers, engineering and review hours at the blended \`investment.hourly-rate\`, CI minutes — in ${data.currency}; hours belong to work, never to a person. A work item's worth counts once however many PRs it has. Posted by cost-value; \`/cost-value rollup\` posts it on demand.</sub>`,
   );
   return fitWithin(parts.join("\n\n"), COMMENT_BODY_LIMIT_BYTES);
 }

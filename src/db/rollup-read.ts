@@ -18,7 +18,7 @@ const issueOfRow = (
     : formatIssueRef({ owner, repo, number }, here);
 
 /** A PR in a rollup list, as the rollup statement returns it (JSON; money as strings). */
-const PR_FIELDS = `number, title, state, cost_micros::text AS spend, value_type, worth_micros::text AS worth,
+const PR_FIELDS = `number, title, state, invested::text AS spend, value_type, worth_micros::text AS worth,
   issue_owner, issue_repo, issue_number, agent_commits_without_cost`;
 
 interface PrRow {
@@ -65,7 +65,17 @@ interface RollupRow {
   without_cost: { number: number; title: string; agent_commits_without_cost: number }[];
   unpriced: { model: string; prs: number }[];
   over_time: { day: string; cumulative: string }[];
+  agent_spend: string;
+  by_kind: {
+    kind: InvestmentKindRow;
+    basis: "measured" | "declared" | "estimated";
+    minutes: string | null;
+    amount: string | null;
+    prs: number;
+  }[];
 }
+
+type InvestmentKindRow = "agents" | "engineering" | "review" | "ci" | "coordination";
 
 /**
  * One milestone's rollup in one statement: the milestone's PRs are read once (the
@@ -77,19 +87,23 @@ interface RollupRow {
 const ROLLUP_SQL = `
 WITH prs AS MATERIALIZED (
   SELECT number, title, state, cost_micros, value_type, worth_micros, budget_micros, issue_owner, issue_repo,
-         issue_number, agent_commits_without_cost, value_complete, unpriced_models, created_at
-  FROM pull_requests
+         issue_number, agent_commits_without_cost, value_complete, unpriced_models, created_at,
+         -- the PR's total investment: its priced lines in its currency (agent cost before any line)
+         COALESCE((SELECT sum(i.amount_micros) FROM pull_request_investment i
+                   WHERE i.installation_id = p.installation_id AND i.repository_id = p.repository_id
+                     AND i.number = p.number AND i.currency = p.currency), cost_micros) AS invested
+  FROM pull_requests p
   WHERE installation_id = $1 AND repository_id = $2 AND milestone_number = $3 AND currency = $4
 ), items AS MATERIALIZED (
   -- worth once per work item: the largest worth stated by its PRs; PRs with no issue count alone
   SELECT COALESCE(lower(issue_owner) || '/' || lower(issue_repo) || '#' || issue_number, 'pr:' || number) AS item,
          min(issue_owner) AS issue_owner, min(issue_repo) AS issue_repo, min(issue_number) AS issue_number,
-         min(number) AS first_pr, sum(cost_micros) AS spend, max(budget_micros) AS budget,
+         min(number) AS first_pr, sum(invested) AS spend, max(budget_micros) AS budget,
          max(worth_micros) AS worth, count(*) AS prs, min(value_type) AS value_type
   FROM prs GROUP BY 1
 )
 SELECT r.owner, r.name, m.title, m.state, m.due_on, m.budget_micros::text, m.budget_currency, m.budget_problem,
-  t.spend, t.merged, t.open, t.closed, t.first_activity,
+  t.spend, t.agent_spend, t.merged, t.open, t.closed, t.first_activity,
   (SELECT COALESCE(sum(worth), 0)::text FROM items) AS worth,
   (SELECT COALESCE(json_agg(json_build_object('type', type, 'spend', spend::text, 'worth', worth::text,
             'prs', prs::text) ORDER BY spend DESC, type), '[]')
@@ -101,8 +115,8 @@ SELECT r.owner, r.name, m.title, m.state, m.due_on, m.budget_micros::text, m.bud
             'worth', worth::text, 'prs', prs::text) ORDER BY spend DESC, item), '[]')
    FROM (SELECT * FROM items ORDER BY spend DESC, item LIMIT 200) i) AS items,
   (SELECT COALESCE(json_agg(p ORDER BY p.cost DESC, p.number), '[]')
-   FROM (SELECT ${PR_FIELDS}, cost_micros AS cost FROM prs WHERE cost_micros > 0
-         ORDER BY cost_micros DESC, number LIMIT 10) p) AS costliest,
+   FROM (SELECT ${PR_FIELDS}, invested AS cost FROM prs WHERE invested > 0
+         ORDER BY invested DESC, number LIMIT 10) p) AS costliest,
   (SELECT COALESCE(json_agg(p ORDER BY p.number), '[]')
    FROM (SELECT ${PR_FIELDS} FROM prs WHERE NOT value_complete ORDER BY number LIMIT 200) p) AS without_value,
   (SELECT COALESCE(json_agg(p ORDER BY p.agent_commits_without_cost DESC, p.number), '[]')
@@ -113,10 +127,18 @@ SELECT r.owner, r.name, m.title, m.state, m.due_on, m.budget_micros::text, m.bud
          GROUP BY model ORDER BY count(*) DESC, model LIMIT 200) u) AS unpriced,
   (SELECT COALESCE(json_agg(json_build_object('day', day, 'cumulative', cumulative::text) ORDER BY day), '[]')
    FROM (SELECT day, sum(spend) OVER (ORDER BY day) AS cumulative FROM (
-           SELECT to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day, sum(cost_micros) AS spend
-           FROM prs GROUP BY 1) d) o) AS over_time
+           SELECT to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day, sum(invested) AS spend
+           FROM prs GROUP BY 1) d) o) AS over_time,
+  (SELECT COALESCE(json_agg(json_build_object('kind', kind, 'basis', basis, 'minutes', minutes::text,
+            'amount', amount::text, 'prs', prs) ORDER BY kind, basis), '[]')
+   FROM (SELECT i.kind, i.basis, sum(i.minutes) AS minutes,
+                sum(i.amount_micros) FILTER (WHERE i.currency = $4) AS amount, count(*) AS prs
+         FROM pull_request_investment i JOIN prs ON prs.number = i.number
+         WHERE i.installation_id = $1 AND i.repository_id = $2
+         GROUP BY i.kind, i.basis) k) AS by_kind
 FROM milestones m JOIN repositories r ON r.id = m.repository_id
-  CROSS JOIN (SELECT COALESCE(sum(cost_micros), 0)::text AS spend,
+  CROSS JOIN (SELECT COALESCE(sum(invested), 0)::text AS spend,
+                     COALESCE(sum(cost_micros), 0)::text AS agent_spend,
                      count(*) FILTER (WHERE state = 'merged')::int AS merged,
                      count(*) FILTER (WHERE state = 'open')::int AS open,
                      count(*) FILTER (WHERE state = 'closed')::int AS closed,
@@ -197,5 +219,13 @@ export async function readRollup(
     })),
     unpricedModels: ms.unpriced.map((r) => ({ model: r.model, pullRequests: Number(r.prs) })),
     spendOverTime: ms.over_time.map((r) => ({ day: r.day, cumulative: BigInt(r.cumulative) })),
+    agentSpend: BigInt(ms.agent_spend),
+    byKind: ms.by_kind.map((r) => ({
+      kind: r.kind,
+      basis: r.basis,
+      minutes: Number(r.minutes ?? "0"),
+      ...(r.amount !== null ? { amount: BigInt(r.amount) } : {}),
+      pullRequests: r.prs,
+    })),
   };
 }

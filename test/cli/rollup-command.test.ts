@@ -34,7 +34,7 @@ describe("cost-value rollup", () => {
     const ok = io(env);
     expect(await runRollupCommand({ repo: "ACME/shop", milestone: "checkout v2" }, ok.io)).toBe(0);
     expect(ok.out.stdout).toContain("## Cost & value: Checkout v2");
-    expect(ok.out.stdout).toContain("**Spend \\$61.05**");
+    expect(ok.out.stdout).toContain("**Investment \\$61.05**");
 
     const noMilestone = io(env);
     expect(await runRollupCommand({ repo: "acme/shop", milestone: "Nope" }, noMilestone.io)).toBe(

@@ -61,7 +61,7 @@ describe("renderRollup", () => {
     const md = renderRollup({ data: data(), repositoryId: 77, now: NOW });
     expect(md.startsWith(rollupMarker(77, 3))).toBe(true);
     expect(md).toContain(
-      "**Spend \\$40.00** · declared worth \\$8,000 (200× of spend) · budget \\$100 (40% used)",
+      "**Investment \\$40.00** · declared worth \\$8,000 (200× of investment) · budget \\$100 (40% used)",
     );
     expect(md).toContain("| ⚠️ #12 | \\$40.00 | \\$30 | 133% **over** |");
     expect(md).toContain("```mermaid\npie showData");

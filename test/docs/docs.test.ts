@@ -73,6 +73,7 @@ describe("app.yml", () => {
       pull_requests: "read",
       issues: "write",
       contents: "read",
+      actions: "read",
       metadata: "read",
     });
     const text = read("app.yml");
@@ -88,6 +89,8 @@ describe("app.yml", () => {
       "check_run",
       "milestone",
       "issue_comment",
+      "pull_request_review",
+      "workflow_job",
     ]);
     expect(new Set(manifest.default_events)).toEqual(handled);
   });

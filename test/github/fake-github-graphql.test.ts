@@ -14,6 +14,7 @@ import {
   PULL_REQUEST_QUERY,
 } from "../../src/github/graphql-documents.js";
 import {
+  FAKE_COMMIT_DATE,
   type FakeCommit,
   FakeGitHub,
   fakeSha,
@@ -161,6 +162,8 @@ describe("the fake answers every document of the app", () => {
     expect(commits.nodes[0]?.commit).toEqual({
       oid: pr.commits[0]?.sha,
       message: "c0",
+      authoredDate: FAKE_COMMIT_DATE,
+      committedDate: FAKE_COMMIT_DATE,
       author: { name: "Dev", email: "dev@example.com", user: { login: "octo" } },
     });
     expect(commits.nodes[1]?.commit.author).toEqual({

@@ -9,7 +9,7 @@ import {
   readIssue,
   readPullRequest,
 } from "../../src/github/read.js";
-import { commitsOf, FakeGitHub, fakeSha } from "../helpers/fake-github/index.js";
+import { commitsOf, FAKE_COMMIT_DATE, FakeGitHub, fakeSha } from "../helpers/fake-github/index.js";
 
 function setup(
   commitCount: number,
@@ -85,7 +85,13 @@ describe("readPullRequest", () => {
       state: "CLOSED",
       author: null,
       commits: [
-        { sha: fakeSha(), message: "one", author: { name: "A", email: "a@x.org", login: "a" } },
+        {
+          sha: fakeSha(),
+          message: "one",
+          author: { name: "A", email: "a@x.org", login: "a" },
+          authoredAt: "2026-12-01T10:00:00Z",
+          committedAt: "2026-12-01T10:30:00Z",
+        },
         { sha: fakeSha(), message: "two", author: { name: "B" } },
       ],
     });
@@ -97,9 +103,18 @@ describe("readPullRequest", () => {
         sha: pr.commits[0]?.sha,
         message: "one",
         author: { name: "A", email: "a@x.org", login: "a" },
+        // the dates the engineering estimate reads
+        authoredAt: "2026-12-01T10:00:00Z",
+        committedAt: "2026-12-01T10:30:00Z",
       },
       // no undefined keys: exactOptionalPropertyTypes-safe
-      { sha: pr.commits[1]?.sha, message: "two", author: { name: "B" } },
+      {
+        sha: pr.commits[1]?.sha,
+        message: "two",
+        author: { name: "B" },
+        authoredAt: FAKE_COMMIT_DATE,
+        committedAt: FAKE_COMMIT_DATE,
+      },
     ]);
     expect(Object.keys(s.commits[1]?.author ?? {})).toEqual(["name"]);
   });

@@ -95,7 +95,7 @@ describe("the ledger behind the app", () => {
       expect.objectContaining({ title: "Cost & value: Checkout v2", labels: ["cost-value"] }),
     ]);
     expect(rollupComments()).toHaveLength(1);
-    expect(rollupComments()[0]?.body).toContain("**Spend \\$14.62**");
+    expect(rollupComments()[0]?.body).toContain("**Investment \\$14.62**");
     expect(rollupComments()[0]?.body).toContain("budget \\$100 (15% used)");
 
     // the same state again: the check already shows it (its hash is in the ledger), the rollup is
@@ -113,7 +113,7 @@ describe("the ledger behind the app", () => {
     expect(github.requests.map((r) => r.method)).toEqual(["POST", "POST", "PATCH"]);
     expect(rollupComments()).toHaveLength(1);
     expect(rollupComments()[0]?.edits).toBe(1);
-    expect(rollupComments()[0]?.body).toContain("**Spend \\$15.62**");
+    expect(rollupComments()[0]?.body).toContain("**Investment \\$15.62**");
   });
 
   it("shows the work item's budget across all its PRs on the check", async () => {
@@ -196,7 +196,7 @@ describe("the ledger behind the app", () => {
       "SELECT sum(cost_micros)::text AS spend, count(*)::int AS prs FROM pull_requests",
     );
     expect(totals.rows[0]).toEqual({ spend: "25000000", prs: 20 });
-    expect(rollupComments()[0]?.body).toContain("**Spend \\$25.00**");
+    expect(rollupComments()[0]?.body).toContain("**Investment \\$25.00**");
     expect(rollupComments()[0]?.body).toContain("declared worth \\$2,000");
   });
 
@@ -260,7 +260,7 @@ describe("the ledger behind the app", () => {
     await receive("pull_request", pullRequestPayload("opened", target(pr)));
     pr.milestone = undefined;
     await receive("pull_request", pullRequestPayload("demilestoned", target(pr)));
-    expect(rollupComments()[0]?.body).toContain("**Spend \\$0.00**");
+    expect(rollupComments()[0]?.body).toContain("**Investment \\$0.00**");
   });
 
   it("takes a PR out of the ledger when it becomes skipped", async () => {
@@ -330,7 +330,7 @@ describe("/cost-value rollup", () => {
       }),
     );
     expect(github.comments.find((c) => c.issue_number === 41)?.body).toContain(
-      "**Spend \\$14.62**",
+      "**Investment \\$14.62**",
     );
   });
 

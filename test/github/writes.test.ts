@@ -227,7 +227,7 @@ describe("rollup edits coalesced per milestone", () => {
     await lifecycle.shutdown(5_000);
     expect(rollupWrites().length).toBeLessThanOrEqual(3);
     const comment = github.comments.find((c) => c.body.startsWith("<!-- cost-value:rollup"));
-    expect(comment?.body).toContain("**Spend \\$20.00**");
+    expect(comment?.body).toContain("**Investment \\$20.00**");
     // nothing else would change it: every mark was cleared
     expect(await pendingMarks()).toBe(0);
   });
@@ -255,6 +255,6 @@ describe("rollup edits coalesced per milestone", () => {
     await until(async () => (await pendingMarks()) === 0);
     await second.shutdown(5_000);
     const comment = github.comments.find((c) => c.body.startsWith("<!-- cost-value:rollup"));
-    expect(comment?.body).toContain("**Spend \\$3.00**");
+    expect(comment?.body).toContain("**Investment \\$3.00**");
   });
 });

@@ -73,44 +73,114 @@ export function pr(
 }
 
 /** A milestone with a realistic mix: shared work items, no value, no cost, unpriced, states. */
-export function exampleMilestone(): { milestone: MilestoneRecord; prs: PullRequestRecord[] } {
-  const issue = (number: number) => ({ owner: "acme", repo: "shop", number });
+/** Investment lines at a blended $120/h (docs/rollups.md's example). */
+function lines(
+  agents: number,
+  engineering: [number, "declared" | "estimated"],
+  review?: [number, "declared" | "estimated"],
+  ciMinutes?: number,
+): NonNullable<PullRequestRecord["investment"]> {
+  const hours = (
+    kind: "engineering" | "review",
+    [h, basis]: [number, "declared" | "estimated"],
+  ) => ({
+    kind,
+    basis,
+    minutes: Math.round(h * 60),
+    amountMicros: usd(h * 120),
+    currency: "USD",
+    detail: basis,
+  });
   return {
-    milestone: milestone(),
+    lines: [
+      {
+        kind: "agents",
+        basis: "measured",
+        amountMicros: usd(agents),
+        currency: "USD",
+        detail: "trailers",
+      },
+      hours("engineering", engineering),
+      ...(review !== undefined ? [hours("review", review)] : []),
+      ...(ciMinutes !== undefined
+        ? [
+            {
+              kind: "ci" as const,
+              basis: "measured" as const,
+              minutes: ciMinutes,
+              amountMicros: usd(ciMinutes * 0.006),
+              currency: "USD",
+              detail: "jobs",
+            },
+          ]
+        : []),
+    ],
+    settings: null,
+    reviews: [],
+  };
+}
+
+/**
+ * A milestone with a realistic mix: shared work items, no value, no cost, unpriced, states.
+ * `investment`: the PRs also carry investment lines (hours at $120/h), with budgets to match.
+ */
+export function exampleMilestone(options: { investment?: boolean } = {}): {
+  milestone: MilestoneRecord;
+  prs: PullRequestRecord[];
+} {
+  const issue = (number: number) => ({ owner: "acme", repo: "shop", number });
+  const inv = options.investment === true;
+  const withLines = (record: PullRequestRecord, investment: PullRequestRecord["investment"]) =>
+    inv ? { ...record, investment } : record;
+  const budget = (agentsOnly: number, total: number) => (inv ? total : agentsOnly);
+  return {
+    milestone: inv ? milestone({ budget: { micros: usd(8000), currency: "USD" } }) : milestone(),
     prs: [
-      pr(11, {
-        title: "Round after currency conversion",
-        cost: 14.62,
-        worth: 8000,
-        budget: 30,
-        issue: issue(123),
-        state: "merged",
-      }),
-      pr(12, {
-        title: "Regression tests for EU rounding",
-        cost: 12.48,
-        worth: 8000,
-        budget: 30,
-        issue: issue(123),
-        valueType: "defect",
-      }),
-      pr(14, {
-        title: "Retry card authorisation on timeout",
-        cost: 9.1,
-        worth: 20000,
-        budget: 50,
-        issue: issue(130),
-        valueType: "customer",
-        state: "merged",
-      }),
-      pr(15, {
-        title: "Rotate payment provider keys",
-        cost: 3.05,
-        worth: 5000,
-        issue: issue(131),
-        valueType: "security",
-        state: "merged",
-      }),
+      withLines(
+        pr(11, {
+          title: "Round after currency conversion",
+          cost: 14.62,
+          worth: 8000,
+          budget: budget(30, 2000),
+          issue: issue(123),
+          state: "merged",
+        }),
+        lines(14.62, [6, "declared"], [1, "estimated"], 42),
+      ),
+      withLines(
+        pr(12, {
+          title: "Regression tests for EU rounding",
+          cost: 12.48,
+          worth: 8000,
+          budget: budget(30, 2000),
+          issue: issue(123),
+          valueType: "defect",
+        }),
+        lines(12.48, [3, "estimated"], [0.5, "declared"]),
+      ),
+      withLines(
+        pr(14, {
+          title: "Retry card authorisation on timeout",
+          cost: 9.1,
+          worth: 20000,
+          budget: budget(50, 3000),
+          issue: issue(130),
+          valueType: "customer",
+          state: "merged",
+        }),
+        lines(9.1, [8, "declared"], undefined, 18),
+      ),
+      withLines(
+        pr(15, {
+          title: "Rotate payment provider keys",
+          cost: 3.05,
+          worth: 5000,
+          issue: issue(131),
+          valueType: "security",
+          state: "merged",
+        }),
+        lines(3.05, [1.5, "estimated"]),
+      ),
       pr(16, { title: "Try a new checkout layout", cost: 21.4, state: "closed" }),
       pr(17, {
         title: "Tidy checkout styles",

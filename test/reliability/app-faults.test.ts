@@ -110,7 +110,7 @@ describe("duplicate deliveries", () => {
     expect(github.checkRuns).toHaveLength(1);
     expect(github.issues).toHaveLength(1);
     expect(rollupComments()).toHaveLength(1);
-    expect(rollupComments()[0]?.body).toContain("**Spend \\$5.00**");
+    expect(rollupComments()[0]?.body).toContain("**Investment \\$5.00**");
   });
 });
 
@@ -157,7 +157,7 @@ describe("events in every order", () => {
     expect(differing).toEqual([]);
     // one rollup comment for the milestone, totals exact: 24 PRs × $5.00
     expect(rollupComments()).toHaveLength(1);
-    expect(rollupComments()[0]?.body).toContain("**Spend \\$120.00**");
+    expect(rollupComments()[0]?.body).toContain("**Investment \\$120.00**");
   }, 120_000);
 
   it("a stale delivery (an old head) never overwrites newer data", async () => {
@@ -209,7 +209,7 @@ describe("GitHub failing", () => {
     github.fail("comment", 502, 1);
     await receive(pullRequestPayload("synchronize", target(pr)));
     expect(rollupComments()).toHaveLength(1);
-    expect(rollupComments()[0]?.body).toContain("**Spend \\$6.00**");
+    expect(rollupComments()[0]?.body).toContain("**Investment \\$6.00**");
   });
 });
 

@@ -29,10 +29,10 @@ describe("npm run demo", () => {
     expect(printed).toMatch(/Worth +\$8,000 +PR/);
     expect(printed).toContain('rollup comment (on issue #500 "Cost & value: Checkout v2")');
     expect(result.rollup).toContain(
-      "**Spend \\$19.19** · declared worth \\$9,200 (479× of spend) · budget \\$500 (3.8% used)",
+      "**Investment \\$19.19** · declared worth \\$9,200 (479× of investment) · budget \\$500 (3.8% used)",
     );
     expect(printed).toContain(
-      "Spend $19.19 · declared worth $9,200 (479× of spend) · budget $500 (3.8% used)",
+      "Spend $19.19 · declared worth $9,200 (479× of investment) · budget $500 (3.8% used)",
     );
     expect(printed).toMatch(/demo done in [\d.]+ s: the app stopped cleanly/);
     expect(result.seconds).toBeLessThan(90);

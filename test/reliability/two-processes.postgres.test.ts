@@ -87,7 +87,7 @@ describe("two processes on one PostgreSQL", () => {
         .poll(() => github.comments.find((c) => c === rollups[0])?.body ?? "", {
           timeout: 30_000,
         })
-        .toContain("**Spend \\$29.00**");
+        .toContain("**Investment \\$29.00**");
       // the rollup's record commits after GitHub answered the comment's write: wait for it
       const posts = async () =>
         (await db.pool.query("SELECT count(*)::int AS n FROM rollup_posts")).rows[0]?.n;

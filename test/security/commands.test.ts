@@ -166,7 +166,7 @@ describe("authority is asked of GitHub", () => {
       github.permissions.set("maria", p);
       await receive(probot, "issue_comment", command("maria", { association: "NONE" }));
       expect(github.requests[0]?.path).toBe("/repos/acme/shop/collaborators/maria/permission");
-      expect(replies()[0]?.body).toContain("**Spend \\$14.62**");
+      expect(replies()[0]?.body).toContain("**Investment \\$14.62**");
     });
   }
 });

@@ -16,10 +16,12 @@ import { installationDeletedPayload } from "../helpers/webhook-payloads.js";
 import {
   deliver,
   installGitHub,
+  jobCompleted,
   MILESTONE,
   makeTenant,
   milestoneEdited,
   prOpened,
+  reviewSubmitted,
   rollupCommand,
   type Tenant,
   tenantProbot,
@@ -147,11 +149,26 @@ beforeEach(async () => {
   probot = await tenantProbot({ database: db });
   for (const t of [a, b]) {
     for (const pr of t.prs) await deliver(probot, "pull_request", prOpened(t, pr));
+    const first = t.prs[0];
+    if (first !== undefined) {
+      await deliver(
+        probot,
+        "pull_request_review",
+        reviewSubmitted(t, first, 3_000_000_000 + t.installationId),
+      );
+      await deliver(
+        probot,
+        "workflow_job",
+        jobCompleted(t, first, 9_000_000_000 + t.installationId),
+      );
+    }
     await deliver(probot, "milestone", milestoneEdited(t, "Budget: $500"));
     await deliver(probot, "issue_comment", rollupCommand(t, { issueNumber: 40 }));
   }
   const webTenant = { ...b, repo: "web", repoId: WEB_REPO_ID };
   await deliver(probot, "pull_request", prOpened(webTenant, web));
+  await deliver(probot, "pull_request_review", reviewSubmitted(webTenant, web, 3_000_000_099));
+  await deliver(probot, "workflow_job", jobCompleted(webTenant, web, 9_000_000_099));
   await deliver(probot, "milestone", milestoneEdited(webTenant, "Budget: $50"));
   await deliver(probot, "issue_comment", rollupCommand(webTenant, { issueNumber: 40 }));
   // a rollup refresh still pending for every milestone (one that GitHub failed, say)
@@ -190,8 +207,9 @@ describe("installation.deleted", () => {
     (payload.installation as { id: number }).id = 1;
     await deliver(probot, "installation", payload);
     await deliver(probot, "issue_comment", rollupCommand(b, { issueNumber: 41 }));
+    // agent cost $24.29 and one 3-minute CI job at $0.006 a minute
     expect(b.github.comments.find((c) => c.issue_number === 41)?.body).toContain(
-      "**Spend \\$24.29**",
+      "**Investment \\$24.31**",
     );
   });
 });

@@ -189,7 +189,7 @@ describe("two installations with the same repository names and numbers", () => {
     });
     expect(shop?.spend).toBe(12_140_000n);
     expect(rollupOf(a)?.body).not.toContain("33.33");
-    expect(rollupOf(a, 103)?.body).toContain("**Spend \\$33.33**");
+    expect(rollupOf(a, 103)?.body).toContain("**Investment \\$33.33**");
     expect(rollupOf(a, 103)?.body).not.toContain("11.11");
   });
 });

@@ -23,7 +23,9 @@ import {
   commentPayload,
   milestonePayload,
   pullRequestPayload,
+  reviewPayload,
   type Target,
+  workflowJobPayload,
 } from "../helpers/webhook-payloads.js";
 
 export interface Tenant {
@@ -124,6 +126,38 @@ export function prOpened(t: Tenant, pr: FakePullRequest): Record<string, unknown
       headSha: pr.headSha,
       body: pr.body,
     }),
+  );
+}
+
+/** A review submitted on `pr` by someone other than its author. */
+export function reviewSubmitted(
+  t: Tenant,
+  pr: FakePullRequest,
+  id: number,
+): Record<string, unknown> {
+  return under(
+    t,
+    reviewPayload(
+      { ...repoOf(t), number: pr.number, headSha: pr.headSha },
+      { id, reviewer: "reviewer" },
+    ),
+  );
+}
+
+/** A CI job on `pr`'s head commit, completed after 3 minutes. */
+export function jobCompleted(t: Tenant, pr: FakePullRequest, id: number): Record<string, unknown> {
+  return under(
+    t,
+    workflowJobPayload(
+      { ...repoOf(t), number: pr.number, headSha: pr.headSha },
+      {
+        id,
+        sha: pr.headSha,
+        startedAt: "2026-12-01T10:00:00Z",
+        completedAt: "2026-12-01T10:03:00Z",
+        labels: ["ubuntu-latest"],
+      },
+    ),
   );
 }
 
