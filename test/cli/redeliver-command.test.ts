@@ -337,22 +337,6 @@ describe("cost-value redeliver", () => {
     // no request left the machine
     expect(seen.pages).toEqual([]);
   });
-
-  it("reads the key with \\n escapes like Probot, and GHE_HOST for GitHub Enterprise Server", () => {
-    const escaped = privateKey.trim().replaceAll("\n", "\\n");
-    const credentials = appCredentialsFromEnv(
-      { APP_ID: "1001", PRIVATE_KEY: escaped, GHE_HOST: "github.example.com" },
-      tmpdir(),
-    );
-    expect(credentials.privateKey).toBe(privateKey.trim());
-    expect(credentials.baseUrl).toBe("https://github.example.com/api/v3");
-    expect(() =>
-      appCredentialsFromEnv(
-        { APP_ID: "1", PRIVATE_KEY: privateKey, GHE_HOST: "https://x/y" },
-        tmpdir(),
-      ),
-    ).toThrow(/GHE_HOST must be the host name/);
-  });
 });
 
 describe("planRedeliveries", () => {

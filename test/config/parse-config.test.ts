@@ -1,7 +1,6 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { CONFIG_DOC, generateConfigDoc } from "../../scripts/generate-config-docs.js";
-import { describeConfig, renderDefaultConfigYaml } from "../../src/config/describe-config.js";
 import {
   contentLines,
   formatConfigProblems,
@@ -138,17 +137,6 @@ describe("configuration docs", () => {
   it("docs/configuration.md is generated from the schema (run npm run docs:config)", () => {
     const current = readFileSync(CONFIG_DOC, "utf8");
     expect(generateConfigDoc(current)).toBe(current);
-  });
-
-  it("every setting has a description", () => {
-    for (const setting of describeConfig()) expect(setting.description, setting.key).not.toBe("");
-  });
-
-  it("the commented default file parses back to the defaults", () => {
-    expect(parseConfigText(renderDefaultConfigYaml())).toEqual({
-      ok: true,
-      config: DEFAULT_CONFIG,
-    });
   });
 });
 

@@ -19,11 +19,6 @@ import type { Database } from "../../src/db/database.js";
 import { migrate } from "../../src/db/migrate.js";
 import { createCostValueApp } from "../../src/github/app.js";
 import type { EvaluationOutcome } from "../../src/github/evaluate.js";
-import {
-  DEFAULT_QUEUE_SETTINGS,
-  EvaluationQueue,
-  LeaseLostError,
-} from "../../src/github/evaluation-queue.js";
 import { Lifecycle } from "../../src/github/lifecycle.js";
 import { CostValueOctokit } from "../../src/github/octokit.js";
 import { DEFAULT_RETRY_POLICY } from "../../src/github/resilience.js";
@@ -239,46 +234,4 @@ describe("a write that waits longer than the lease", () => {
     await expect.poll(() => pending(2)).toBe(0);
     await b.lifecycle.shutdown(5_000);
   }, 60_000);
-});
-
-describe("the lease check", () => {
-  it("a renewal that finds another owner loses the lease for good: no write, no failure recorded", async () => {
-    const key = { installationId: 8_003, repositoryId: 9_200, number: 3 };
-    const worker = new EvaluationQueue(db.pool, {
-      ...DEFAULT_QUEUE_SETTINGS,
-      worker: "a",
-      leaseMs: LEASE_MS,
-    });
-    const { job } = await worker.enqueueAndClaim({
-      ...key,
-      owner: OWNER,
-      repo: "other",
-      headSha: "c".repeat(40),
-    });
-    expect(job).toBeDefined();
-    let refused: unknown;
-    const result = await worker.drain(
-      key,
-      async (_job, lease) => {
-        await lease.ensureHeld(100); // held
-        // another worker owns it now (as after an expiry and a takeover)
-        await db.pool.query("UPDATE evaluation_queue SET lease_owner = 'b' WHERE number = 3");
-        await expect.poll(() => lease.lost, { timeout: 5_000 }).toBe(true);
-        refused = await lease.ensureHeld(100).catch((error: unknown) => error);
-        return {
-          kind: "failed",
-          error: refused,
-          requests: 0,
-          timings: { read: 0, evaluate: 0, render: 0, publish: 0, ledger: 0 },
-        };
-      },
-      job,
-    );
-    expect(refused).toBeInstanceOf(LeaseLostError);
-    expect(result.handedOff).toBe(true);
-    const { rows } = await db.pool.query<{ lease_owner: string; last_error: string | null }>(
-      "SELECT lease_owner, last_error FROM evaluation_queue WHERE number = 3",
-    );
-    expect(rows).toEqual([{ lease_owner: "b", last_error: null }]);
-  }, 30_000);
 });

@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -10,6 +10,21 @@ import {
   openDatabaseFromEnv,
 } from "../../src/db/database.js";
 import { startAppProcess } from "../helpers/app-process.js";
+
+describe("a PostgreSQL URL", () => {
+  it("opens a pool without connecting, its location shown without the password", async () => {
+    const db = await openDatabase({ url: "postgres://app:s3cret@127.0.0.1:1/ledger" });
+    expect(db.kind).toBe("postgres");
+    expect(db.location).toBe("postgres://app:***@127.0.0.1:1/ledger");
+    await db.close();
+  });
+
+  it("says so when the URL cannot be parsed, without echoing it", async () => {
+    const db = await openDatabase({ url: "not a url with pass:word" });
+    expect(db.location).toBe("(unparsable DATABASE_URL)");
+    await db.close();
+  });
+});
 
 describe("the PGlite data directory", () => {
   it("persists data and is guarded against a second open", async () => {
@@ -64,11 +79,16 @@ describe("the PGlite data directory", () => {
     }
   });
 
-  it("takes over a lock left by a process that died", async () => {
+  it("takes over a lock left by a process that died, and releases it on close", async () => {
     const dir = mkdtempSync(join(tmpdir(), "cv-pglite-"));
-    writeFileSync(join(dir, "cost-value.lock"), "999999999");
+    const lock = join(dir, "cost-value.lock");
+    writeFileSync(lock, "999999999");
     const db = await openDatabase({ dataDir: dir });
+    // the lock is ours now (a refusal would have thrown DataDirLockedError above)
+    expect(readFileSync(lock, "utf8")).toBe(String(process.pid));
+    expect((await db.pool.query("SELECT 1 AS one")).rows).toEqual([{ one: 1 }]);
     await db.close();
+    expect(existsSync(lock)).toBe(false);
   }, 60_000);
 
   it("is chosen when DATABASE_URL is not set", () => {

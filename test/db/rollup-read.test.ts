@@ -1,7 +1,8 @@
 /**
- * readRollup is one statement (the milestone's PRs read once, lists as JSON): its edge cases
- * (an empty milestone, other currencies, money past 2^53, any title text) and its plan.
- * The figures at scale: `npm run bench -- --only rollup-scale`.
+ * readRollup is one statement (the milestone's PRs read once, lists as JSON): its figures over a
+ * realistic milestone, its edge cases (an empty milestone, other currencies, money past 2^53, any
+ * title text, another installation) and its plan. The figures at scale: `npm run bench -- --only
+ * rollup-scale`. (The first test moved here from test/db/ledger.test.ts.)
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { migrate } from "../../src/db/migrate.js";
@@ -10,7 +11,7 @@ import { recordPullRequest } from "../../src/db/record.js";
 import { readRollup } from "../../src/db/rollup-read.js";
 import type { Queryable } from "../../src/db/transaction.js";
 import { openTestDatabase, type TestDatabase, usingPostgres } from "../helpers/database.js";
-import { INSTALLATION, milestone, pr, REPO } from "../helpers/ledger-fixtures.js";
+import { exampleMilestone, INSTALLATION, milestone, pr, REPO } from "../helpers/ledger-fixtures.js";
 
 let db: TestDatabase;
 beforeAll(async () => {
@@ -41,6 +42,51 @@ function recording(): { on: Queryable; statements: { text: string; values: unkno
 }
 
 describe(`readRollup's statement (${usingPostgres() ? "PostgreSQL" : "PGlite"})`, () => {
+  it("computes a milestone's rollup with SQL aggregates, worth counted once per work item", async () => {
+    const { milestone: m, prs } = exampleMilestone();
+    await upsertMilestone(db.pool, m);
+    for (const p of prs) await recordPullRequest(db.pool, p);
+    const data = await rollup();
+    expect(data).toBeDefined();
+    if (data === undefined) return;
+    expect(data.spend).toBe(61_050_000n); // 14.62 + 12.48 + 9.10 + 3.05 + 21.40 + 0 + 0.40
+    // #123 worth $8,000 once (two PRs), #130 $20,000, #131 $5,000, #140 $1,000
+    expect(data.worth).toBe(34_000_000_000n);
+    expect(data.pullRequests).toEqual({ merged: 3, open: 3, closed: 1 });
+    expect(data.milestone).toMatchObject({ title: "Checkout v2", budget: 100_000_000n });
+    expect(data.workItems[0]).toMatchObject({
+      label: "#123",
+      spend: 27_100_000n,
+      budget: 30_000_000n,
+      pullRequests: 2,
+    });
+    expect(data.byType.find((t) => t.type === "defect")).toMatchObject({
+      spend: 27_100_000n,
+      worth: 8_000_000_000n,
+      pullRequests: 2,
+    });
+    expect(data.costliest.map((p) => p.number)).toEqual([16, 11, 12, 14, 15, 18]);
+    expect(data.withoutValue.map((p) => p.number)).toEqual([16, 17]);
+    expect(data.agentWorkWithoutCost).toEqual([
+      { number: 17, title: "Tidy checkout styles", commits: 2 },
+    ]);
+    expect(data.unpricedModels).toEqual([{ model: "acme/local-llm", pullRequests: 1 }]);
+    expect(data.spendOverTime.at(-1)?.cumulative).toBe(61_050_000n);
+  });
+
+  it("is read only by the installation that owns the milestone", async () => {
+    await upsertMilestone(db.pool, milestone());
+    await recordPullRequest(db.pool, pr(1, { cost: 5 }));
+    const other = { id: 88, owner: "globex", name: "shop" };
+    await upsertMilestone(db.pool, milestone({ installationId: 9, repository: other }));
+    await recordPullRequest(db.pool, pr(1, { cost: 50, installationId: 9, repository: other }));
+    expect((await rollup())?.spend).toBe(5_000_000n);
+    // installation 9 cannot read acme/shop's milestone
+    expect(
+      await readRollup(db.pool, { ...scope, installationId: 9, currency: "USD" }),
+    ).toBeUndefined();
+  });
+
   it("reads a milestone with no PRs: zeros and empty lists", async () => {
     await upsertMilestone(db.pool, milestone());
     const data = await rollup();
