@@ -49,6 +49,7 @@ function snapshot(overrides: Partial<PullRequestSnapshot> = {}): PullRequestSnap
     headSha: "a".repeat(40),
     isCrossRepository: false,
     commits: [{ sha: "c".repeat(40), message: "Fix\n\nAgent-Cost: 2.50 USD\n", author: {} }],
+    reviews: [],
     linkedIssues: [{ ref: { number: 12 }, body: "Rounds wrongly.", state: "open" }],
     unavailableIssues: [],
     config: { ok: true, config: DEFAULT_CONFIG, files: [] },
