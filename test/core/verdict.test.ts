@@ -249,3 +249,54 @@ describe("evaluatePullRequest", () => {
     expect(evaluated(evaluate(pr({ commits: many }))).totals.micros).toBe(50_000_000n);
   });
 });
+
+describe("the investment in the verdict (budgets.covers)", () => {
+  const dated = (at: string, message: string): CommitInput => ({
+    ...commit(message),
+    authoredAt: at,
+    committedAt: at,
+  });
+  const input = () =>
+    pr({
+      body: `${VALUE}Effort: 2h\n`,
+      commits: [dated("2026-12-01T10:00:00Z", "Fix\n\nAgent-Cost: 4.20 USD\n")],
+      changedLines: 150,
+      reviews: [{ reviewerKey: "r1" }],
+    });
+
+  it("compares Budget: with the total investment by default, and names the counted lines", () => {
+    const v = evaluated(
+      evaluatePullRequest({ pr: input(), config: config({ investment: { "hourly-rate": 100 } }) }),
+    );
+    // $4.20 agents + 2 h engineering + 30 min review at $100/h = $254.20
+    expect(v.investment.total.totalMicros).toBe(254_200_000n);
+    expect(v.budget).toMatchObject({ covers: "total", spent: 254_200_000n, over: false });
+    expect(v.valueToInvestment).toBeCloseTo(8000 / 254.2, 6);
+    const over = evaluated(
+      evaluatePullRequest({ pr: input(), config: config({ investment: { "hourly-rate": 200 } }) }),
+    );
+    expect(over.budget?.over).toBe(true);
+    expect(over.findings.find((f) => f.kind === "over-budget")?.summary).toBe(
+      "Investment is over budget (168% of it; counted: agents, engineering, review)",
+    );
+  });
+
+  it("with covers: agents, Budget: is compared with the agent cost only", () => {
+    const v = evaluated(
+      evaluatePullRequest({
+        pr: input(),
+        config: config({ budgets: { covers: "agents" }, investment: { "hourly-rate": 200 } }),
+      }),
+    );
+    expect(v.budget).toMatchObject({ covers: "agents", spent: 4_200_000n, over: false });
+  });
+
+  it("without a rate the hours stay unpriced and the total is the agent cost", () => {
+    const v = evaluated(evaluatePullRequest({ pr: input(), config: config() }));
+    expect(v.investment.total).toMatchObject({
+      totalMicros: 4_200_000n,
+      includes: ["agents"],
+      unpriced: ["engineering", "review"],
+    });
+  });
+});

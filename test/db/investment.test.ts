@@ -194,4 +194,21 @@ describe(`investment in the ledger (${usingPostgres() ? "PostgreSQL" : "PGlite"}
     const { rows } = await database().pool.query("SELECT requested FROM rollup_refresh");
     expect(rows).toEqual([{ requested: 1 }]);
   });
+
+  it("a work item's other PRs count their priced lines as investment (agent cost without lines)", async () => {
+    const issue = { owner: "acme", repo: "shop", number: 123 };
+    await recordWithInvestment({ issue });
+    await recordPullRequest(database().pool, pr(13, { issue, cost: 2 }));
+    const state = await readEvaluationState(database().pool, {
+      ...key,
+      number: 14,
+      workItem: issue,
+    });
+    // PR 12: $1 agents + $600 engineering (the unpriced review adds nothing); PR 13: $2 agent cost
+    expect(state.workItem).toEqual({
+      otherSpend: 3_000_000n,
+      otherInvestment: 603_000_000n,
+      otherPullRequests: 2,
+    });
+  });
 });

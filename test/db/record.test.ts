@@ -231,7 +231,11 @@ describe("readEvaluationState", () => {
       pr(3, { cost: 1, issue: { owner: "acme", repo: "shop", number: 9 } }),
     );
     const state = await readEvaluationState(pool(), { ...KEY, number: 2, workItem: issue });
-    expect(state.workItem).toEqual({ otherSpend: 10_000_000n, otherPullRequests: 1 });
+    expect(state.workItem).toEqual({
+      otherSpend: 10_000_000n,
+      otherInvestment: 10_000_000n,
+      otherPullRequests: 1,
+    });
     // and the PR's own run, as recorded
     expect(state.checkRun).toEqual({ id: "30000000002", headSha: expect.any(String) });
   });
@@ -243,7 +247,7 @@ describe("readEvaluationState", () => {
         ...KEY,
         workItem: { owner: "acme", repo: "shop", number: 1 },
       }),
-    ).toEqual({ workItem: { otherSpend: 0n, otherPullRequests: 0 } });
+    ).toEqual({ workItem: { otherSpend: 0n, otherInvestment: 0n, otherPullRequests: 0 } });
   });
 
   it("keeps installations apart: another installation sees neither the run nor the spend", async () => {
@@ -258,7 +262,7 @@ describe("readEvaluationState", () => {
         number: 2,
         workItem: { owner: "acme", repo: "shop", number: 1 },
       }),
-    ).toEqual({ workItem: { otherSpend: 0n, otherPullRequests: 0 } });
+    ).toEqual({ workItem: { otherSpend: 0n, otherInvestment: 0n, otherPullRequests: 0 } });
     expect(await readEvaluationState(pool(), { ...KEY, installationId: 9 })).toEqual({});
   });
 });

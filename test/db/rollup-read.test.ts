@@ -110,6 +110,8 @@ describe(`readRollup's statement (${usingPostgres() ? "PostgreSQL" : "PGlite"})`
       agentWorkWithoutCost: [],
       unpricedModels: [],
       spendOverTime: [],
+      agentSpend: 0n,
+      byKind: [],
     });
     expect(await readRollup(db.pool, { ...scope, milestoneNumber: 4, currency: "USD" })).toBe(
       undefined,

@@ -266,7 +266,7 @@ describe("readLedgerState and forgetPublishedOutput", () => {
     expect(await readLedgerState(scope(), key, workItem)).toEqual({
       checkRun: { id: "30000000001", headSha: s.headSha, outputSha256: HASH },
       // #8 only: this PR's own spend is not "other"
-      workItem: { otherSpend: 2_500_000n, otherPullRequests: 1 },
+      workItem: { otherSpend: 2_500_000n, otherInvestment: 2_500_000n, otherPullRequests: 1 },
     });
     // without a work item, no spend is looked up
     expect(await readLedgerState(scope(), key)).not.toHaveProperty("workItem");
