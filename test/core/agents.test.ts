@@ -2,7 +2,6 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { Config } from "../../src/config/schema.js";
-import { BUILT_IN_AGENT_PATTERNS } from "../../src/core/agent-patterns.js";
 import { canonicalAgentName, detectAgentSignals } from "../../src/core/agents.js";
 import type { CommitAuthor } from "../../src/core/commit.js";
 import { trailerLines } from "../helpers/trailer-lines.js";
@@ -237,18 +236,6 @@ describe("canonicalAgentName", () => {
     ["  my-own-tool  ", "my-own-tool"],
   ])("%s → %s", (name, expected) => {
     expect(canonicalAgentName(name)).toBe(expected);
-  });
-});
-
-describe("the built-in list is data", () => {
-  it("every pattern looks somewhere and names an agent or takes it from the value", () => {
-    for (const p of BUILT_IN_AGENT_PATTERNS) {
-      const places = [p.trailer !== undefined, p.author === true, p.bodyLine === true].filter(
-        Boolean,
-      );
-      expect(places).toHaveLength(1);
-      expect(p.agent !== "" || p.agentFromValue !== undefined).toBe(true);
-    }
   });
 });
 

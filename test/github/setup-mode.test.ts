@@ -7,7 +7,6 @@
 import { readFileSync } from "node:fs";
 import { afterEach, describe, expect, it } from "vitest";
 import { parse as parseYaml } from "yaml";
-import { appManifest, createAppUrl, requestBaseUrl } from "../../src/github/manifest.js";
 import { needsSetup } from "../../src/github/setup-mode.js";
 import { type AppProcess, startAppProcess } from "../helpers/app-process.js";
 import { throwawayPrivateKey } from "../helpers/probot.js";
@@ -76,46 +75,7 @@ describe("npm start without credentials (set-up mode)", () => {
   }, 60_000);
 });
 
-describe("the manifest", () => {
-  it("takes the webhook URL from WEBHOOK_PROXY_URL, else the page's address, else app.yml", () => {
-    const base = { appYml, baseUrl: "http://localhost:3000", webhookPath: "/api/github/webhooks" };
-    expect(appManifest(base).hook_attributes).toEqual({
-      url: "http://localhost:3000/api/github/webhooks",
-    });
-    expect(
-      appManifest({ ...base, webhookProxyUrl: "https://smee.io/abc" }).hook_attributes,
-    ).toEqual({ url: "https://smee.io/abc" });
-    expect(
-      appManifest({
-        ...base,
-        appYml: { ...appYml, hook_attributes: { url: "https://cv.acme.com/hooks" } },
-      }).hook_attributes,
-    ).toEqual({ url: "https://cv.acme.com/hooks" });
-    // app.yml itself names no webhook URL: the address is filled in when the app is registered
-    expect(appYml.hook_attributes).toBeUndefined();
-  });
-
-  it("reads the page's address from the request and GitHub's new-app page from the env", () => {
-    const socket = {} as never;
-    expect(requestBaseUrl({ headers: { host: "127.0.0.1:3000" }, socket })).toBe(
-      "http://127.0.0.1:3000",
-    );
-    expect(
-      requestBaseUrl({
-        headers: {
-          host: "10.0.0.5",
-          "x-forwarded-host": "cv.acme.com",
-          "x-forwarded-proto": "https, http",
-        },
-        socket,
-      }),
-    ).toBe("https://cv.acme.com");
-    expect(createAppUrl({})).toBe("https://github.com/settings/apps/new");
-    expect(createAppUrl({ GH_ORG: "acme" })).toBe(
-      "https://github.com/organizations/acme/settings/apps/new",
-    );
-  });
-
+describe("set-up mode", () => {
   it("set-up mode is Probot's: APP_ID or the key missing, never in production", () => {
     const key = throwawayPrivateKey();
     expect(needsSetup({})).toBe(true);
