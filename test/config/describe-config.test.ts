@@ -33,7 +33,7 @@ describe("describeConfig", () => {
     expect(settings.get("drafts")?.type).toBe("`evaluate` / `neutral` / `skip`");
     // a list of an enum
     expect(settings.get("value.required")?.type).toBe(
-      "list of `issue` / `type` / `worth` / `budget` / `why-now`",
+      "list of `issue` / `type` / `worth` / `budget` / `why-now` / `effort`",
     );
     expect(settings.get("value.types")?.type).toBe("map of string");
     expect(settings.get("trailers.aliases")?.type).toBe("map of list of string");

@@ -32,7 +32,7 @@ describe("npm run demo", () => {
       "**Investment \\$19.19** · declared worth \\$9,200 (479× of investment) · budget \\$500 (3.8% used)",
     );
     expect(printed).toContain(
-      "Spend $19.19 · declared worth $9,200 (479× of investment) · budget $500 (3.8% used)",
+      "Investment $19.19 · declared worth $9,200 (479× of investment) · budget $500 (3.8% used)",
     );
     expect(printed).toMatch(/demo done in [\d.]+ s: the app stopped cleanly/);
     expect(result.seconds).toBeLessThan(90);
