@@ -420,10 +420,14 @@ export function evaluatePullRequest(params: {
     return { conclusion: "skipped", ...skip, commitCount: pr.commits.length };
   }
 
-  const commits = pr.commits.map((commit) => {
-    const trailers = parseTrailers(commit.message);
-    return readCommitCost({ commit, trailers, config });
-  });
+  // each message's trailers parsed once: the cost and the engineering time read them
+  const parsed = pr.commits.map((commit) => ({
+    ...commit,
+    trailers: parseTrailers(commit.message),
+  }));
+  const commits = parsed.map((commit) =>
+    readCommitCost({ commit, trailers: commit.trailers, config }),
+  );
   const totals = sumCommitCosts(commits, config.currency);
 
   const value =
@@ -445,7 +449,7 @@ export function evaluatePullRequest(params: {
       agentCommitsWithoutCost: totals.agentCommitsWithoutCost.length,
     },
     ...(statement.effort !== undefined ? { effortMinutes: statement.effort } : {}),
-    commits: pr.commits,
+    commits: parsed,
     ...(pr.changedLines !== undefined ? { changedLines: pr.changedLines } : {}),
     reviews: pr.reviews ?? [],
     ci: pr.ci ?? [],
