@@ -4,15 +4,13 @@
  * built from the line shapes that steer git's rules. The bar is zero differences. Without git the
  * test fails and says why: it never passes silently.
  */
-import { availableParallelism } from "node:os";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { parseTrailers } from "../../src/core/trailers.js";
 import { readCorpus } from "../helpers/corpus.js";
-import { type GitOracle, mapLimit, openGitOracle } from "../helpers/git-oracle.js";
+import { type GitOracle, openGitOracle } from "../helpers/git-oracle.js";
 
 const oracle = openGitOracle();
-const CONCURRENCY = Math.max(2, availableParallelism() * 2);
 
 function requireGit(): GitOracle {
   if ("unavailable" in oracle) {
@@ -41,7 +39,7 @@ async function compareAll(
   git: GitOracle,
   cases: readonly { label: string; message: string }[],
 ): Promise<{ differences: Difference[]; withTrailers: number; trailers: number }> {
-  const answers = await mapLimit(cases, CONCURRENCY, (c) => git.trailers(c.message));
+  const answers = await git.trailersOfMany(cases.map((c) => c.message));
   const differences: Difference[] = [];
   let withTrailers = 0;
   let trailers = 0;
