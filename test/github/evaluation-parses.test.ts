@@ -8,9 +8,8 @@
  * body text.
  */
 import type { Probot } from "probot";
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
-import { migrate } from "../../src/db/migrate.js";
-import { openTestDatabase, type TestDatabase } from "../helpers/database.js";
+import { beforeEach, describe, expect, it, vi } from "vitest";
+import { migratedDatabaseForFile } from "../helpers/database.js";
 import { commitsOf, FakeGitHub, type FakePullRequest } from "../helpers/fake-github/index.js";
 import { APP_ID, testProbot } from "../helpers/probot.js";
 import { checkSuitePayload, pullRequestPayload, type Target } from "../helpers/webhook-payloads.js";
@@ -32,24 +31,14 @@ const ISSUE_BODY = "The checkout rounds wrongly.\n\n## Value\nType: defect\nWort
 const OTHER_ISSUE_BODY = "Another.\n\n## Value\nType: defect\nWorth: $100\n";
 const PR_BODY = "Fixes the rounding.\n\n## Value\nIssue: #12\nBudget: $300\n";
 
-let db: TestDatabase;
+const database = migratedDatabaseForFile();
 let github: FakeGitHub;
 let probot: Probot;
 let deliveries = 0;
 
-beforeAll(async () => {
-  db = await openTestDatabase();
-  await migrate(db.pool);
-});
-
-afterAll(async () => {
-  await db.close();
-});
-
 beforeEach(async () => {
-  await db.pool.query("TRUNCATE installations CASCADE");
   github = new FakeGitHub().addRepo("acme", "shop", {}, 77).install();
-  probot = await testProbot({ database: db });
+  probot = await testProbot({ database: database() });
   scans.clear();
 });
 

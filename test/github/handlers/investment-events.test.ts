@@ -3,11 +3,10 @@
  * in the ledger, the PR's review or CI line re-priced with its last evaluation's settings.
  */
 import type { Probot } from "probot";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { readInvestmentLines } from "../../../src/db/investment.js";
-import { migrate } from "../../../src/db/migrate.js";
 import { storedRunner } from "../../../src/github/handlers/investment-events.js";
-import { openTestDatabase, type TestDatabase } from "../../helpers/database.js";
+import { migratedDatabaseForFile } from "../../helpers/database.js";
 import { commitsOf, FakeGitHub, type FakePullRequest } from "../../helpers/fake-github/index.js";
 import { testProbot } from "../../helpers/probot.js";
 import {
@@ -21,24 +20,16 @@ import {
 const CONFIG = "investment:\n  hourly-rate: 120\n";
 const VALUE = "Fix.\n\n## Value\nIssue: #12\nType: defect\nWorth: $8,000\nBudget: $3,000\n";
 
-let db: TestDatabase;
+const database = migratedDatabaseForFile();
 let github: FakeGitHub;
 let probot: Probot;
 let deliveries = 0;
 
-beforeAll(async () => {
-  db = await openTestDatabase();
-  await migrate(db.pool);
-});
-afterAll(async () => {
-  await db.close();
-});
 beforeEach(async () => {
-  await db.pool.query("TRUNCATE installations CASCADE");
   github = new FakeGitHub()
     .addRepo("acme", "shop", { ".github/cost-value.yml": CONFIG }, 77)
     .install();
-  probot = await testProbot({ database: db });
+  probot = await testProbot({ database: database() });
 });
 
 const receive = (name: string, payload: Record<string, unknown>) =>
@@ -74,7 +65,7 @@ async function evaluated(overrides: Partial<FakePullRequest> = {}): Promise<Fake
 
 const key = { installationId: INSTALLATION_ID, repositoryId: 77, number: 7 };
 const line = async (kind: string) =>
-  (await readInvestmentLines(db.pool, key)).find((l) => l.kind === kind);
+  (await readInvestmentLines(database().pool, key)).find((l) => l.kind === kind);
 
 describe("pull_request_review.submitted", () => {
   it("adds the reviewer's time to the PR's review line with no API call; a redelivery changes nothing", async () => {
@@ -176,7 +167,7 @@ describe("workflow_job.completed", () => {
         labels: ["ubuntu-latest"],
       }),
     );
-    const { rows } = await db.pool.query("SELECT count(*)::int AS n FROM ci_jobs");
+    const { rows } = await database().pool.query("SELECT count(*)::int AS n FROM ci_jobs");
     expect(rows).toEqual([{ n: 0 }]);
   });
 
@@ -203,7 +194,7 @@ describe("workflow_job.completed", () => {
       }),
     );
     await receive("pull_request", pullRequestPayload("opened", target(pr)));
-    const ci = (await readInvestmentLines(db.pool, { ...key, number: 8 })).find(
+    const ci = (await readInvestmentLines(database().pool, { ...key, number: 8 })).find(
       (l) => l.kind === "ci",
     );
     expect(ci).toMatchObject({ minutes: 1, amountMicros: 10_000n });
